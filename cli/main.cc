@@ -1,0 +1,162 @@
+// azdetect's entry point. main() reads as the pipeline: options -> catalog -> inputs ->
+// records -> engine -> report -> exit code. Each phase lives in its own module under lib/.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <new>
+
+#include "base/text.h"
+#include "catalog/catalog.h"
+#include "cli/options.h"
+#include "engine/engine.h"
+#include "input/input.h"
+#include "record/record.h"
+#include "report/report.h"
+
+namespace azd::cli {
+namespace {
+
+std::string now_rfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ticks = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() / 100;
+  return record::format_time(ticks);
+}
+
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
+int terminal_width() {
+  if (const char* cols = std::getenv("COLUMNS")) {
+    const int n = std::atoi(cols);
+    if (n > 0) return n;
+  }
+  return 120;
+}
+
+// Reads one input through record/ into the engine and describes what it held.
+report::InputReport scan_input(const std::string& path, record::Reader& reader, engine::Engine& engine) {
+  report::InputReport rep;
+  rep.path = path;
+  input::Buffer buffer;
+  std::string err;
+  if (!input::open_input(path, input::OpenOptions{}, &buffer, &err)) {
+    rep.readable = false;
+    rep.error_count = 1;
+    rep.errors.push_back({0, 0, err});
+    return rep;
+  }
+  rep.encoding = std::string(input::encoding_name(buffer.encoding()));
+  rep.gzip = buffer.gzip();
+  rep.bytes = buffer.source_bytes();
+  engine.begin_input(path);
+  record::ReadResult result = reader.read(buffer.text(), [&](const record::EventView& ev) { engine.on_event(ev); });
+  rep.shape = std::string(record::shape_name(result.shape));
+  rep.detail = result.detail;
+  rep.activity_log = result.activity_log;
+  rep.readable = !result.fatal;
+  rep.records = result.records;
+  rep.events = result.events;
+  rep.skipped = result.skipped;
+  rep.error_count = result.issue_count;
+  rep.errors = std::move(result.issues);
+  if (!rep.activity_log && rep.detail.empty() && !rep.errors.empty()) rep.detail = rep.errors.front().reason;
+  return rep;
+}
+
+void describe_input(const report::InputReport& in) {
+  std::fprintf(stderr, "azdetect: %s: %s, %s%s, %llu events, %llu skipped\n",
+               base::escape_for_terminal(in.path).c_str(), in.shape.empty() ? "unreadable" : in.shape.c_str(),
+               in.encoding.c_str(), in.gzip ? " (gzip)" : "", static_cast<unsigned long long>(in.events),
+               static_cast<unsigned long long>(in.skipped));
+}
+
+int run_scan(const Options& opt) {
+  const auto started = std::chrono::steady_clock::now();
+
+  // The detection catalog compiled into the binary.
+  catalog::Catalog rules;
+  std::vector<catalog::LintError> rule_errors;
+  if (!catalog::load_builtin(&rules, &rule_errors)) {
+    for (const auto& e : rule_errors) {
+      std::fprintf(stderr, "azdetect: built-in rule %s: %s: %s\n", e.file.c_str(), e.field.c_str(), e.message.c_str());
+    }
+    return kExitError;
+  }
+
+  // How results will be printed.
+  report::Format format = report::Format::table;
+  if (opt.format == "json" || (opt.format == "auto" && !stdout_is_terminal())) format = report::Format::json;
+  report::PrinterOptions popt;
+  popt.color = opt.color == "always" || (opt.color == "auto" && stdout_is_terminal() && !std::getenv("NO_COLOR"));
+  popt.quiet = opt.quiet;
+  popt.width = terminal_width();
+  std::unique_ptr<report::FindingSink> printer = report::make_printer(format, popt, stdout, stderr);
+  printer->begin({version(), opt.arguments, now_rfc3339()});
+
+  // Which files to read: directories are walked, "-" is standard input.
+  std::vector<input::PathError> path_errors;
+  const std::vector<std::string> files = input::expand_paths(opt.paths, &path_errors);
+
+  // Every input through one reader into one engine, in command-line order.
+  report::Summary summary;
+  record::Reader reader;
+  engine::Engine engine(rules);
+  auto account = [&](const report::InputReport& in) {
+    ++summary.files;
+    summary.unreadable += in.readable ? 0 : 1;
+    summary.bytes += in.bytes;
+    summary.records += in.records;
+    summary.events += in.events;
+    summary.skipped += in.skipped;
+    if (opt.verbose) describe_input(in);
+    printer->input(in);
+  };
+  for (const input::PathError& e : path_errors) {
+    report::InputReport in;
+    in.path = e.path;
+    in.readable = false;
+    in.error_count = 1;
+    in.errors.push_back({0, 0, e.reason});
+    account(in);
+  }
+  for (const std::string& path : files) account(scan_input(path, reader, engine));
+
+  // Rules that need every event (operation outcomes, windows) are settled now.
+  const std::vector<engine::Finding> findings = engine.finish();
+  for (const engine::Finding& f : findings) {
+    ++summary.by_severity[static_cast<int>(f.rule->severity)];
+    printer->finding(f);
+  }
+  summary.findings = findings.size();
+  summary.operations = engine.stats().operations;
+  summary.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  printer->end(summary);
+
+  if (summary.unreadable > 0) return kExitError;
+  return findings.empty() ? kExitClean : kExitFindings;
+}
+
+}  // namespace
+}  // namespace azd::cli
+
+int main(int argc, char** argv) {
+  using namespace azd::cli;
+  try {
+    Options opt;
+    if (int code = parse_options(argc, argv, &opt); code >= 0) return code;
+    switch (opt.command) {
+      case Command::version:
+        std::printf("azdetect %s\n", version());
+        return kExitClean;
+      case Command::scan:
+        return run_scan(opt);
+      case Command::none:
+        break;
+    }
+    return kExitError;
+  } catch (const std::bad_alloc&) {
+    std::fputs("azdetect: out of memory\n", stderr);
+    return kExitError;
+  }
+}

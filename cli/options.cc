@@ -1,0 +1,65 @@
+#include "cli/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+namespace azd::cli {
+
+const char* version() { return AZDETECT_VERSION; }
+
+namespace {
+
+constexpr const char* kDescription =
+    "azdetect: find suspicious control-plane actions in Azure Activity Log exports.";
+
+constexpr const char* kFooter = R"(Examples:
+  azdetect scan logs/                          scan every file below logs/ (any export shape)
+  azdetect scan activity.json --format json | jq '.findings[].rule.id'
+  az monitor activity-log list --offset 7d | azdetect scan -
+  azdetect scan insights-activity-logs/ -q     findings only, no summary
+
+Exit codes:
+  0  no findings
+  1  at least one finding
+  2  usage error, or an input could not be read)";
+
+}  // namespace
+
+int parse_options(int argc, char** argv, Options* out) {
+  for (int i = 1; i < argc; ++i) out->arguments.emplace_back(argv[i]);  // argv[0] varies by install path
+  CLI::App app{kDescription, "azdetect"};
+  app.footer(kFooter);
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print the version and exit");
+
+  CLI::App* scan = app.add_subcommand("scan", "Scan Activity Log exports and report findings");
+  scan->add_option("paths", out->paths, "Files, directories (recursive) or - for standard input")->required();
+  scan->add_option("-f,--format", out->format, "Output format: table, json (default: table on a terminal, json otherwise)")
+      ->check(CLI::IsMember({"auto", "table", "json"}));
+  scan->add_option("--color", out->color, "Colour in table output: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  scan->add_flag("-q,--quiet", out->quiet, "Print findings and errors only");
+  scan->add_flag("-v,--verbose", out->verbose, "Describe each input on stderr (shape, encoding, counts)");
+  scan->footer(kFooter);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    // CLI11 returns 0 for --help; anything else is a usage error.
+    return code == 0 ? kExitClean : kExitError;
+  }
+  if (show_version) {
+    out->command = Command::version;
+  } else if (scan->parsed()) {
+    out->command = Command::scan;
+  } else {
+    std::fputs(app.help().c_str(), stderr);
+    return kExitError;
+  }
+  return -1;
+}
+
+}  // namespace azd::cli

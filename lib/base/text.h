@@ -1,0 +1,33 @@
+// base: small text helpers every module may use (ASCII case folding, globbing, escaping for
+// terminals). No dependencies, no state. Anything that knows about events, rules or output
+// formats belongs in its own module instead.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace azd::base {
+
+/// ASCII lower case of one byte; other bytes unchanged.
+constexpr char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+/// ASCII case-insensitive equality (Azure names are ASCII; other bytes must match exactly).
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view s, std::string_view prefix);
+bool iends_with(std::string_view s, std::string_view suffix);
+/// Case-insensitive substring search; `needle_lower` must already be lower case.
+bool icontains(std::string_view haystack, std::string_view needle_lower);
+std::string to_lower(std::string_view s);
+
+/// Glob match with `*` (any run) and `?` (one byte), optionally ASCII case-insensitive.
+bool glob_match(std::string_view pattern, std::string_view text, bool case_insensitive);
+
+/// Makes untrusted text safe to print on a terminal: C0/C1 controls, DEL and ESC become
+/// visible escapes (`\x1b`, `\n`, `\u009b`), so log bytes can never drive the terminal.
+std::string escape_for_terminal(std::string_view s);
+
+/// 64-bit FNV-1a, for stable fingerprints (identical across runs and platforms).
+std::uint64_t fnv1a(std::string_view s, std::uint64_t seed = 0xcbf29ce484222325ULL);
+
+}  // namespace azd::base

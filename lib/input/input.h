@@ -1,0 +1,107 @@
+// input: getting bytes into memory. Owns file discovery (paths, directories, stdin), memory
+// mapping with the parser's padding guarantee, gzip decompression and text-encoding
+// normalisation to UTF-8. It knows nothing about JSON, events or rules; the export shape is
+// decided later by record/, from the bytes this module hands over.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace azd::input {
+
+/// Readable bytes guaranteed after the end of every Buffer (equals SIMDJSON_PADDING; record/
+/// checks this with a static_assert so the two can never drift apart).
+inline constexpr std::size_t kPadding = 64;
+
+/// Largest decompressed size accepted from one gzip member stream, so a gzip bomb is refused
+/// with a message instead of exhausting memory. 8 GiB by default.
+inline constexpr std::uint64_t kDefaultMaxDecompressed = 8ULL << 30;
+
+/// How the original bytes were encoded before they became the UTF-8 in Buffer::text().
+enum class Encoding {
+  utf8,           ///< UTF-8 without a byte-order mark
+  utf8_bom,       ///< UTF-8 with EF BB BF (stripped)
+  utf16le_bom,    ///< UTF-16LE with FF FE (transcoded)
+  utf16be_bom,    ///< UTF-16BE with FE FF (transcoded)
+  utf16le,        ///< UTF-16LE recognised from NUL patterns, no BOM (transcoded)
+  cp1252,         ///< not valid UTF-8: decoded as Windows-1252 (transcoded)
+};
+
+/// Stable lower-case name of an encoding, used in reports ("utf-16le+bom").
+std::string_view encoding_name(Encoding e);
+
+/// Knobs for open_input(); the defaults are what the CLI uses.
+struct OpenOptions {
+  std::uint64_t max_decompressed = kDefaultMaxDecompressed;
+};
+
+/// One input's bytes as UTF-8 text followed by kPadding readable bytes. Owns either a memory
+/// mapping of the file or a heap block; move-only.
+class Buffer {
+ public:
+  Buffer() = default;
+  ~Buffer();
+  Buffer(Buffer&& other) noexcept;
+  Buffer& operator=(Buffer&& other) noexcept;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  /// The UTF-8 text (BOM removed). kPadding readable bytes follow text().end().
+  std::string_view text() const { return {data_ + begin_, size_ - begin_}; }
+  /// Bytes as they were on disk (compressed size for gzip), for throughput figures.
+  std::uint64_t source_bytes() const { return source_bytes_; }
+  Encoding encoding() const { return encoding_; }
+  bool gzip() const { return gzip_; }
+  /// Number of invalid UTF-8 sequences that forced a code-page decode (0 when valid).
+  std::uint64_t invalid_utf8() const { return invalid_utf8_; }
+
+  /// Takes ownership of a heap block of `size` bytes followed by kPadding bytes.
+  static Buffer from_heap(std::string&& storage, std::size_t size);
+  /// Takes ownership of a mapping of `mapped` bytes, of which the first `size` are the file.
+  static Buffer from_mapping(char* base, std::size_t size, std::size_t mapped);
+
+  void set_encoding(Encoding e) { encoding_ = e; }
+  void set_gzip(bool g) { gzip_ = g; }
+  void set_source_bytes(std::uint64_t n) { source_bytes_ = n; }
+  void set_invalid_utf8(std::uint64_t n) { invalid_utf8_ = n; }
+  void skip_prefix(std::size_t n) { begin_ += n; }
+
+ private:
+  void release();
+
+  char* data_ = nullptr;
+  std::size_t size_ = 0;      // bytes of content, padding excluded
+  std::size_t begin_ = 0;     // start of text() (after a BOM)
+  std::size_t mapped_ = 0;    // non-zero: data_ is an mmap of this many bytes
+  std::string heap_;          // used when mapped_ == 0
+  std::uint64_t source_bytes_ = 0;
+  std::uint64_t invalid_utf8_ = 0;
+  Encoding encoding_ = Encoding::utf8;
+  bool gzip_ = false;
+};
+
+/// Reads `path` ("-" for standard input) into `out`: memory-mapped when it is a regular
+/// file, gunzipped when it starts with the gzip magic, transcoded to UTF-8 when it is UTF-16
+/// or not valid UTF-8. Returns false and sets `err` when the input cannot be read.
+bool open_input(const std::string& path, const OpenOptions& options, Buffer* out, std::string* err);
+
+/// Makes a Buffer from bytes already in memory (tests, fuzzers): same decoding as open_input.
+bool buffer_from_bytes(std::string_view bytes, const OpenOptions& options, Buffer* out,
+                       std::string* err);
+
+/// An input that could not be listed or opened, with the reason.
+struct PathError {
+  std::string path;
+  std::string reason;
+};
+
+/// Expands command-line paths into the files to scan: regular files as given, directories
+/// recursively (sorted, symlink loops cut, hidden files included), "-" kept as stdin.
+/// Unreadable entries are appended to `errors`; the others are still returned.
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths,
+                                      std::vector<PathError>* errors);
+
+}  // namespace azd::input

@@ -1,0 +1,122 @@
+#include <catch2/catch.hpp>
+
+#include "catalog/catalog.h"
+#include "engine/engine.h"
+#include "input/input.h"
+#include "record/record.h"
+
+using namespace azd;
+
+namespace {
+
+// Builds a storage-shaped JSON Lines record.
+std::string line(std::string_view time, std::string_view op, std::string_view result, std::string_view resource,
+                 std::string_view corr, std::string_view caller = "eve@contoso.com") {
+  return "{\"time\":\"" + std::string(time) + "\",\"operationName\":\"" + std::string(op) +
+         "\",\"category\":\"Administrative\",\"resultType\":\"" + std::string(result) + "\",\"resourceId\":\"" +
+         std::string(resource) + "\",\"correlationId\":\"" + std::string(corr) +
+         "\",\"identity\":{\"claims\":{\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn\":\"" +
+         std::string(caller) + "\"}}}\n";
+}
+
+std::vector<engine::Finding> run(const catalog::Catalog& c, const std::vector<std::string>& inputs) {
+  engine::Engine e(c);
+  record::Reader reader;
+  int n = 0;
+  for (const std::string& text : inputs) {
+    input::Buffer b;
+    std::string err;
+    input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
+    e.begin_input("input" + std::to_string(n++));
+    reader.read(b.text(), [&](const record::EventView& ev) { e.on_event(ev); });
+  }
+  return e.finish();
+}
+
+catalog::Catalog builtin() {
+  catalog::Catalog c;
+  std::vector<catalog::LintError> errors;
+  catalog::load_builtin(&c, &errors);
+  return c;
+}
+
+constexpr const char* kVm = "/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMPUTE/VIRTUALMACHINES/VM1";
+constexpr const char* kDelete = "MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE";
+
+}  // namespace
+
+TEST_CASE("a succeeded VM delete of three records is one finding", "[engine][operation]") {
+  auto c = builtin();
+  auto f = run(c, {line("2024-01-01T00:00:00Z", kDelete, "Start", kVm, "c1") +
+                   line("2024-01-01T00:00:01Z", kDelete, "Accept", kVm, "c1") +
+                   line("2024-01-01T00:02:00Z", kDelete, "Success", kVm, "c1")});
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].rule->id == "AZD-002");
+  CHECK(f[0].count == 1);
+  CHECK(f[0].evidence.size() == 3);
+  CHECK(f[0].status == "Succeeded");
+  CHECK(f[0].resource_group == "RG");
+  CHECK(f[0].callers == std::vector<std::string>{"eve@contoso.com"});
+  CHECK(record::format_time(f[0].first) == "2024-01-01T00:00:00.0000000Z");
+  CHECK(record::format_time(f[0].last) == "2024-01-01T00:02:00.0000000Z");
+}
+
+TEST_CASE("a VM delete that only started, or failed, raises no VM-deleted finding", "[engine][operation]") {
+  auto c = builtin();
+  CHECK(run(c, {line("2024-01-01T00:00:00Z", kDelete, "Start", kVm, "c1")}).empty());
+  CHECK(run(c, {line("2024-01-01T00:00:00Z", kDelete, "Start", kVm, "c1") +
+                line("2024-01-01T00:00:01Z", kDelete, "Failure", kVm, "c1")})
+            .empty());
+}
+
+TEST_CASE("operation names match whatever their case", "[engine]") {
+  auto c = builtin();
+  auto f = run(c, {line("2024-01-01T00:00:00Z", "microsoft.compute/virtualMachines/DELETE", "Success", kVm, "c1")});
+  CHECK(f.size() == 1);
+}
+
+TEST_CASE("records of one operation split across inputs give the same finding", "[engine][order]") {
+  auto c = builtin();
+  const std::string a = line("2024-01-01T00:00:00Z", kDelete, "Start", kVm, "c1");
+  const std::string b = line("2024-01-01T00:02:00Z", kDelete, "Success", kVm, "c1");
+  auto one = run(c, {a + b});
+  auto split = run(c, {b, a});
+  REQUIRE(one.size() == 1);
+  REQUIRE(split.size() == 1);
+  CHECK(one[0].fingerprint == split[0].fingerprint);
+  CHECK(one[0].first == split[0].first);
+}
+
+TEST_CASE("conditions support prefix, suffix, contains, wildcard, exists and numbers", "[engine][match]") {
+  record::EventView ev;
+  ev.operation = "Microsoft.Compute/virtualMachines/delete";
+  ev.caller = "Eve@Contoso.com";
+  ev.substatus = "409";
+  auto leaf = [](catalog::Field f, catalog::Condition::Op op, std::vector<std::string> v = {}, double n = 0) {
+    catalog::Condition c;
+    c.field = f;
+    c.op = op;
+    c.values = std::move(v);
+    c.number = n;
+    return c;
+  };
+  using Op = catalog::Condition::Op;
+  using F = catalog::Field;
+  CHECK(engine::matches(leaf(F::operation, Op::prefix, {"MICROSOFT.COMPUTE/"}), ev));
+  CHECK(engine::matches(leaf(F::operation, Op::suffix, {"/DELETE"}), ev));
+  CHECK(engine::matches(leaf(F::caller, Op::contains, {"contoso"}), ev));
+  CHECK(engine::matches(leaf(F::operation, Op::wildcard, {"microsoft.*/virtualmachines/*"}), ev));
+  CHECK_FALSE(engine::matches(leaf(F::operation, Op::wildcard, {"microsoft.network/*"}), ev));
+  CHECK(engine::matches(leaf(F::substatus, Op::gte, {}, 409), ev));
+  CHECK_FALSE(engine::matches(leaf(F::substatus, Op::gt, {}, 409), ev));
+  auto exists = leaf(F::caller_ip, Op::exists);
+  exists.expect_exists = false;
+  CHECK(engine::matches(exists, ev));
+  auto cs = leaf(F::caller, Op::equals, {"eve@contoso.com"});
+  cs.case_sensitive = true;
+  CHECK_FALSE(engine::matches(cs, ev));
+  catalog::Condition neg;
+  neg.kind = catalog::Condition::Kind::negate;
+  neg.children.push_back(leaf(F::operation, Op::contains, {"network"}));
+  CHECK(engine::matches(neg, ev));
+}

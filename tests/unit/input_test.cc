@@ -1,0 +1,157 @@
+#include <catch2/catch.hpp>
+#include <zlib.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "input/input.h"
+
+using namespace azd::input;
+
+namespace {
+Buffer decode(std::string_view bytes, bool* ok = nullptr, std::string* err_out = nullptr) {
+  Buffer b;
+  std::string err;
+  bool r = buffer_from_bytes(bytes, OpenOptions{}, &b, &err);
+  if (ok) *ok = r;
+  if (err_out) *err_out = err;
+  return b;
+}
+
+std::string gzip_bytes(std::string_view plain) {
+  z_stream zs{};
+  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(compressBound(static_cast<uLong>(plain.size())) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  zs.avail_in = static_cast<uInt>(plain.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("plain UTF-8 passes through unchanged", "[input]") {
+  Buffer b = decode("[{\"a\":1}]");
+  CHECK(b.text() == "[{\"a\":1}]");
+  CHECK(b.encoding() == Encoding::utf8);
+}
+
+TEST_CASE("a UTF-8 byte-order mark is stripped and reported", "[input]") {
+  Buffer b = decode("\xEF\xBB\xBF[1]");
+  CHECK(b.text() == "[1]");
+  CHECK(encoding_name(b.encoding()) == "utf-8+bom");
+}
+
+TEST_CASE("UTF-16LE with a BOM is transcoded to UTF-8, including non-ASCII", "[input]") {
+  // "[Ç😀]" in UTF-16LE: Ç = U+00C7, 😀 = U+1F600 (a surrogate pair).
+  const char bytes[] = "\xFF\xFE[\x00\xC7\x00\x3D\xD8\x00\xDE]\x00";
+  Buffer b = decode(std::string_view(bytes, sizeof bytes - 1));
+  CHECK(b.text() == "[\xC3\x87\xF0\x9F\x98\x80]");
+  CHECK(encoding_name(b.encoding()) == "utf-16le+bom");
+  CHECK(b.invalid_utf8() == 0);
+}
+
+TEST_CASE("UTF-16BE with a BOM is transcoded", "[input]") {
+  const char bytes[] = "\xFE\xFF\x00[\x00]";
+  Buffer b = decode(std::string_view(bytes, sizeof bytes - 1));
+  CHECK(b.text() == "[]");
+  CHECK(encoding_name(b.encoding()) == "utf-16be+bom");
+}
+
+TEST_CASE("odd-length UTF-16 keeps what it can and counts the damage", "[input]") {
+  const char bytes[] = "\xFF\xFE[\x00]\x00X";
+  Buffer b = decode(std::string_view(bytes, sizeof bytes - 1));
+  CHECK(b.text() == "[]\xEF\xBF\xBD");
+  CHECK(b.invalid_utf8() == 1);
+}
+
+TEST_CASE("text that is not valid UTF-8 is decoded as Windows-1252, valid sequences kept", "[input]") {
+  // \xC7\xDD is "ÇÝ" in Windows-1252 (Windows-1254 writes "Çİ" with the same bytes).
+  Buffer b = decode("{\"n\":\"\xC7\xDD \xC3\xA9\"}");
+  CHECK(b.text() == "{\"n\":\"\xC3\x87\xC3\x9D \xC3\xA9\"}");
+  CHECK(encoding_name(b.encoding()) == "windows-1252");
+  CHECK(b.invalid_utf8() == 2);
+}
+
+TEST_CASE("gzip input is recognised by its magic bytes and inflated", "[input]") {
+  const std::string plain = "{\"time\":\"2024-01-01T00:00:00Z\"}\n";
+  Buffer b = decode(gzip_bytes(plain));
+  CHECK(b.gzip());
+  CHECK(b.text() == plain);
+}
+
+TEST_CASE("concatenated gzip members are all inflated", "[input]") {
+  Buffer b = decode(gzip_bytes("a\n") + gzip_bytes("b\n"));
+  CHECK(b.text() == "a\nb\n");
+}
+
+TEST_CASE("a truncated gzip stream is an error, not silent data loss", "[input]") {
+  std::string gz = gzip_bytes(std::string(10000, 'x'));
+  bool ok = true;
+  std::string err;
+  decode(gz.substr(0, gz.size() / 2), &ok, &err);
+  CHECK_FALSE(ok);
+  CHECK(err.find("truncated") != std::string::npos);
+}
+
+TEST_CASE("a gzip bomb is stopped at the decompression limit", "[input]") {
+  std::string gz = gzip_bytes(std::string(4 << 20, '\0'));
+  Buffer b;
+  std::string err;
+  OpenOptions small;
+  small.max_decompressed = 1 << 20;
+  CHECK_FALSE(buffer_from_bytes(gz, small, &b, &err));
+  CHECK(err.find("gzip bomb") != std::string::npos);
+}
+
+TEST_CASE("a mapped file is followed by readable zero padding", "[input]") {
+  char name[] = "/tmp/azd_input_XXXXXX";
+  int fd = mkstemp(name);
+  REQUIRE(fd >= 0);
+  const std::string content(4096, 'x');  // exactly one page: the padding must still be there
+  REQUIRE(write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+  close(fd);
+  Buffer b;
+  std::string err;
+  REQUIRE(open_input(name, OpenOptions{}, &b, &err));
+  CHECK(b.text().size() == 4096);
+  for (std::size_t i = 0; i < kPadding; ++i) CHECK(b.text().data()[4096 + i] == '\0');
+  std::remove(name);
+}
+
+TEST_CASE("a missing file is reported with the reason", "[input]") {
+  Buffer b;
+  std::string err;
+  CHECK_FALSE(open_input("/nonexistent/azd.json", OpenOptions{}, &b, &err));
+  CHECK(err == "No such file or directory");
+}
+
+TEST_CASE("directories are walked recursively in sorted order", "[input]") {
+  char tmpl[] = "/tmp/azd_dir_XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::string sub = dir + "/y=2024/m=01";
+  REQUIRE(std::system(("mkdir -p " + sub).c_str()) == 0);
+  std::ofstream(sub + "/PT1H.json") << "{}";
+  std::ofstream(dir + "/a.json") << "{}";
+  std::vector<PathError> errors;
+  auto files = expand_paths({dir}, &errors);
+  REQUIRE(files.size() == 2);
+  CHECK(files[0] == dir + "/a.json");
+  CHECK(files[1] == sub + "/PT1H.json");
+  CHECK(errors.empty());
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("a symlink loop in a directory tree is walked once", "[input]") {
+  char tmpl[] = "/tmp/azd_loop_XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::ofstream(dir + "/a.json") << "{}";
+  REQUIRE(std::system(("ln -s " + dir + " " + dir + "/loop").c_str()) == 0);
+  std::vector<PathError> errors;
+  auto files = expand_paths({dir}, &errors);
+  CHECK(files.size() == 1);
+  std::system(("rm -rf " + dir).c_str());
+}

@@ -1,0 +1,156 @@
+#include <catch2/catch.hpp>
+
+#include "record/record.h"
+#include "test_support.h"
+
+using namespace azd;
+using azd::test::read_text;
+
+namespace {
+constexpr std::string_view kStorageLine =
+    R"({"time":"2019-10-24T00:13:46.3554259Z","resourceId":"/SUBSCRIPTIONS/AAAA/RESOURCEGROUPS/RG-1/PROVIDERS/MICROSOFT.COMPUTE/VIRTUALMACHINES/VM-1","operationName":"MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE","category":"Administrative","resultType":"Success","resultSignature":"Succeeded.NoContent","callerIpAddress":"203.0.113.9","correlationId":"c-1","identity":{"authorization":{"scope":"/x","action":"Microsoft.Compute/virtualMachines/delete"},"claims":{"appid":"app-1","http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn":"eve@contoso.com"}},"level":"Information","properties":{"statusCode":"NoContent","statusMessage":"{\"error\":{\"code\":\"ScopeLocked\"}}"}})";
+
+constexpr std::string_view kCliEvent = R"json({
+    "caller": "bob@contoso.com",
+    "category": {"localizedValue": "Administrative", "value": "Administrative"},
+    "correlationId": "corr-9",
+    "eventDataId": "ed-1",
+    "eventTimestamp": "2026-02-23T01:39:21.6411294Z",
+    "httpRequest": {"clientIpAddress": "61.74.134.121", "method": "DELETE"},
+    "level": "Error",
+    "operationId": "op-9",
+    "operationName": {"localizedValue": "Delete Route", "value": "Microsoft.Network/routeTables/routes/delete"},
+    "properties": {"statusCode": "Conflict", "statusMessage": "{\"error\":{\"code\":\"ScopeLocked\"}}"},
+    "resourceGroupName": "rg-2",
+    "resourceId": "/subscriptions/sub-2/resourceGroups/rg-2/providers/Microsoft.Network/routeTables/udr/routes/r1",
+    "status": {"localizedValue": "Failed", "value": "Failed"},
+    "subStatus": {"localizedValue": "Conflict (HTTP Status Code: 409)", "value": "Conflict"},
+    "subscriptionId": "sub-2"
+  })json";
+}  // namespace
+
+TEST_CASE("storage JSON Lines records map onto the normalised event", "[record][shape]") {
+  auto r = read_text(std::string(kStorageLine) + "\n" + std::string(kStorageLine) + "\n");
+  CHECK(r.result.shape == record::Shape::json_lines);
+  REQUIRE(r.events.size() == 2);
+  const auto& e = r.events[0];
+  CHECK(record::format_time(e.time) == "2019-10-24T00:13:46.3554259Z");
+  CHECK(e.operation == "MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE");
+  CHECK(e.status == record::Status::succeeded);
+  CHECK(e.substatus == "NoContent");
+  CHECK(e.caller == "eve@contoso.com");
+  CHECK(e.caller_ip == "203.0.113.9");
+  CHECK(e.subscription == "AAAA");
+  CHECK(e.resource_group == "RG-1");
+  CHECK(e.provider == "MICROSOFT.COMPUTE");
+  CHECK(e.resource_type == "MICROSOFT.COMPUTE/VIRTUALMACHINES");
+  CHECK(e.resource_name == "VM-1");
+  CHECK(e.correlation_id == "c-1");
+  CHECK(e.app_id == "app-1");
+  CHECK(e.status_message == R"({"error":{"code":"ScopeLocked"}})");
+  CHECK(r.events[1].line == 2);
+}
+
+TEST_CASE("az CLI arrays map value objects, caller and HTTP request", "[record][shape]") {
+  auto r = read_text("[\n  " + std::string(kCliEvent) + "\n]\n");
+  CHECK(r.result.shape == record::Shape::json_array);
+  REQUIRE(r.events.size() == 1);
+  const auto& e = r.events[0];
+  CHECK(e.operation == "Microsoft.Network/routeTables/routes/delete");
+  CHECK(e.status == record::Status::failed);
+  CHECK(e.substatus == "Conflict");
+  CHECK(e.caller == "bob@contoso.com");
+  CHECK(e.caller_ip == "61.74.134.121");
+  CHECK(e.resource_group == "rg-2");
+  CHECK(e.resource_type == "Microsoft.Network/routeTables/routes");
+  CHECK(e.resource_name == "r1");
+  CHECK(e.operation_id == "op-9");
+  CHECK(e.event_id == "ed-1");
+  CHECK(e.level == "Error");
+  CHECK(e.line == 2);
+}
+
+TEST_CASE("status synonyms from storage exports are normalised", "[record]") {
+  CHECK(record::parse_status("Start") == record::Status::started);
+  CHECK(record::parse_status("Accept") == record::Status::accepted);
+  CHECK(record::parse_status("Success") == record::Status::succeeded);
+  CHECK(record::parse_status("Failure") == record::Status::failed);
+  CHECK(record::parse_status("Succeeded.Created") == record::Status::succeeded);
+  CHECK(record::parse_status("FAILED") == record::Status::failed);
+  CHECK(record::parse_status("Weird") == record::Status::other);
+  CHECK(record::parse_status("") == record::Status::none);
+}
+
+TEST_CASE("a malformed line is reported with its line number and the rest is read", "[record][damage]") {
+  std::string text = std::string(kStorageLine) + "\n{\"time\": oops}\n" + std::string(kStorageLine) + "\n";
+  auto r = read_text(text);
+  CHECK(r.events.size() == 2);
+  CHECK(r.result.records == 3);
+  CHECK(r.result.skipped == 1);
+  REQUIRE(r.result.issues.size() == 1);
+  CHECK(r.result.issues[0].line == 2);
+  CHECK(r.result.records == r.result.events + r.result.skipped);
+}
+
+TEST_CASE("a truncated last record is reported and earlier records are kept", "[record][damage]") {
+  std::string text = std::string(kStorageLine) + "\n" + std::string(kStorageLine.substr(0, 100));
+  auto r = read_text(text);
+  CHECK(r.events.size() == 1);
+  CHECK(r.result.skipped == 1);
+  REQUIRE_FALSE(r.result.issues.empty());
+  CHECK(r.result.issues[0].reason.find("truncated") != std::string::npos);
+}
+
+TEST_CASE("a record that is not an object is skipped with a reason", "[record][damage]") {
+  auto r = read_text("[\"just a string\", " + std::string(kCliEvent) + ", [1,2]]");
+  CHECK(r.events.size() == 1);
+  CHECK(r.result.skipped == 2);
+  REQUIRE(r.result.issues.size() == 2);
+  CHECK(r.result.issues[0].reason == "record is a string, not an object");
+  CHECK(r.result.issues[1].reason == "record is an array, not an object");
+}
+
+TEST_CASE("records envelopes are read record by record", "[record][shape]") {
+  auto r = read_text("{\"records\": [" + std::string(kStorageLine) + ",\n" + std::string(kStorageLine) + "]}");
+  CHECK(r.result.shape == record::Shape::records_envelope);
+  CHECK(r.events.size() == 2);
+}
+
+TEST_CASE("other Azure logs in the same container are not Activity Log events", "[record][negative]") {
+  auto r = read_text(R"({"time":"2024-01-01T00:00:00Z","resourceId":"/SUBSCRIPTIONS/X/RESOURCEGROUPS/Y/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV","operationName":"VaultGet","category":"AuditEvent","identity":{"claim":{}}})"
+                     "\n");
+  CHECK(r.events.empty());
+  CHECK_FALSE(r.result.activity_log);
+  CHECK(r.result.records == 1);
+  CHECK(r.result.skipped == 1);
+}
+
+TEST_CASE("raw fields can be read by dotted path, into JSON held in strings", "[record][raw]") {
+  std::string got;
+  bool found = false, nested = false, missing = true;
+  input::Buffer buf;
+  std::string err;
+  input::buffer_from_bytes(std::string(kStorageLine) + "\n", input::OpenOptions{}, &buf, &err);
+  record::Reader reader;
+  reader.read(buf.text(), [&](const record::EventView& ev) {
+    found = ev.source->raw_field("properties.statusCode", &got) && got == "NoContent";
+    std::string code;
+    nested = ev.source->raw_field("properties.statusMessage.error.code", &code) && code == "ScopeLocked";
+    std::string none;
+    missing = ev.source->raw_field("properties.nothing", &none);
+  });
+  CHECK(found);
+  CHECK(nested);
+  CHECK_FALSE(missing);
+}
+
+TEST_CASE("resource ids split into their parts whatever their case", "[record]") {
+  auto p = record::split_resource_id("/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg/PROVIDERS/Microsoft.Web/sites/app/slots/stage");
+  CHECK(p.subscription == "s");
+  CHECK(p.resource_group == "rg");
+  CHECK(p.provider == "Microsoft.Web");
+  CHECK(p.type_tail == "sites/app/slots/stage");
+  CHECK(p.name == "stage");
+  auto rg = record::split_resource_id("/subscriptions/s/resourceGroups/rg");
+  CHECK(rg.name == "rg");
+}
