@@ -1,0 +1,169 @@
+// reference: the bare-simdjson baseline that azdetect is measured against. It reads one
+// field (operationName) per record and counts the records whose operation contains
+// "delete" (case-insensitive), the same question the jq baseline in bench/run.sh asks,
+// so the counts must agree.
+//
+// JSON Lines go through iterate_many (batched stage 1, the fastest On Demand path).
+// Arrays and envelopes are iterated as one document, which is what a bare simdjson program
+// would do; note that this builds a structural index of the whole file, so its peak RSS
+// grows with the input, unlike azdetect's.
+//
+// simdjson's On Demand code is compiled for one kernel chosen at build time; CMake builds
+// one reference per kernel azdetect can dispatch to (bench_reference_<kernel>), and
+// bench/run.sh runs the one matching `azdetect --version -v`.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+#include <utility>
+
+#include <simdjson.h>
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+#define AZD_STR2(x) #x
+#define AZD_STR(x) AZD_STR2(x)
+
+bool contains_delete(std::string_view s) {
+  for (std::size_t i = 0; i + 6 <= s.size(); ++i) {
+    if ((s[i] | 0x20) == 'd' && (s[i + 1] | 0x20) == 'e' && (s[i + 2] | 0x20) == 'l' &&
+        (s[i + 3] | 0x20) == 'e' && (s[i + 4] | 0x20) == 't' && (s[i + 5] | 0x20) == 'e')
+      return true;
+  }
+  return false;
+}
+
+struct Counts {
+  std::uint64_t records = 0, matches = 0, errors = 0;
+};
+
+// Reads operationName (a string, or {value, localizedValue}) from one record.
+template <typename T>
+void visit(T&& record, Counts* c) {
+  ++c->records;
+  od::object obj;
+  if (record.get_object().get(obj)) {
+    ++c->errors;
+    return;
+  }
+  od::value op;
+  if (obj["operationName"].get(op)) {
+    ++c->errors;
+    return;
+  }
+  std::string_view name;
+  od::json_type t;
+  if (op.type().get(t)) {
+    ++c->errors;
+    return;
+  }
+  if (t == od::json_type::object) {
+    if (op["value"].get_string().get(name)) ++c->errors;
+  } else if (op.get_string().get(name)) {
+    ++c->errors;
+  }
+  if (contains_delete(name)) ++c->matches;
+}
+
+bool first_non_ws(const char* p, std::size_t n, char* out) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] != ' ' && p[i] != '\n' && p[i] != '\r' && p[i] != '\t') {
+      *out = p[i];
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 2 && std::strcmp(argv[1], "--kernel") == 0) {
+    std::printf("%s\n", AZD_STR(SIMDJSON_BUILTIN_IMPLEMENTATION));
+    return 0;
+  }
+  if (argc != 2) {
+    std::fputs("usage: bench_reference FILE | --kernel\n", stderr);
+    return 2;
+  }
+  const int fd = ::open(argv[1], O_RDONLY);
+  struct stat st;
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    std::perror(argv[1]);
+    return 1;
+  }
+  const auto size = static_cast<std::size_t>(st.st_size);
+  // Padded mapping, as azdetect does it: an anonymous reservation with the file over it.
+  const std::size_t mapped = size + simdjson::SIMDJSON_PADDING;
+  void* base = ::mmap(nullptr, mapped, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED ||
+      (size > 0 && ::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED)) {
+    std::perror("mmap");
+    return 1;
+  }
+  ::close(fd);
+  const char* text = static_cast<const char*>(base);
+
+  const auto start = std::chrono::steady_clock::now();
+  Counts c;
+  od::parser parser;
+#ifdef SIMDJSON_THREADS_ENABLED
+  // One core, like azdetect --threads 1: no stage-1 worker thread for iterate_many.
+  parser.threaded = false;
+#endif
+  char first = 0;
+  first_non_ws(text, size, &first);
+  if (first == '[' || first == '{') {
+    // Is it one object per line? Then it is JSON Lines even though it starts with '{'.
+    const char* nl = static_cast<const char*>(std::memchr(text, '\n', size));
+    // (An envelope's first line is `{"records":[`, which does not end with '}'.)
+    const char* eol = nl;
+    while (eol && eol > text && (eol[-1] == '\r' || eol[-1] == ' ')) --eol;
+    const bool lines = first == '{' && eol && eol > text && eol[-1] == '}';
+    if (lines) {
+      od::document_stream docs;
+      if (parser.iterate_many(text, size, od::DEFAULT_BATCH_SIZE).get(docs)) return 1;
+      for (auto doc : docs) {
+        od::document_reference d;
+        if (std::move(doc).get(d)) {
+          ++c.errors;
+          continue;
+        }
+        visit(d, &c);
+      }
+    } else {
+      od::document doc;
+      if (parser.iterate(text, size, mapped).get(doc)) return 1;
+      od::array records;
+      if (first == '[') {
+        if (doc.get_array().get(records)) return 1;
+      } else {
+        od::object env;
+        if (doc.get_object().get(env)) return 1;
+        if (env["records"].get_array().get(records) && env["value"].get_array().get(records)) return 1;
+      }
+      for (auto rec : records) {
+        od::value v;
+        if (std::move(rec).get(v)) {
+          ++c.errors;
+          break;
+        }
+        visit(v, &c);
+      }
+    }
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("kernel=%s stage1=%s records=%llu matches=%llu errors=%llu seconds=%.6f\n",
+              AZD_STR(SIMDJSON_BUILTIN_IMPLEMENTATION),
+              simdjson::get_active_implementation()->name().c_str(),
+              static_cast<unsigned long long>(c.records), static_cast<unsigned long long>(c.matches),
+              static_cast<unsigned long long>(c.errors), secs);
+  return c.errors == 0 ? 0 : 1;
+}

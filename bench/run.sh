@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Benchmarks azdetect against a bare simdjson pass (bench/reference.cc) and jq on the same
+# generated files (bench/datagen.cc), and prints a Markdown table. docs/performance.md says
+# how to read it; bench/results/ holds committed runs.
+#
+#   bench/run.sh                        # 100 MB and 1 GB of every shape, 5 runs each
+#   bench/run.sh --sizes "100" --runs 3 --shapes jsonl
+#   bench/run.sh --smoke                # seconds, tiny data: checks that everything works
+#
+# Every figure is a median over the runs. Ratios (azdetect / reference, azdetect / jq) are
+# taken run by run, each pair measured back to back, then the median of those is reported,
+# so a load spike from other processes hits both sides of a ratio alike. Throughput is given
+# per wall second and per CPU second (user + sys): on a shared machine the second is the
+# steadier one. The finding and match counts are printed so a fast wrong answer shows.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build="$here/../build"
+data="${AZD_BENCH_DATA:-/tmp/azdetect-bench}"
+runs=5
+sizes="100 1000"      # MB per file
+shapes="jsonl array records value"
+threads=""
+smoke=0
+use_jq=1
+rate=0.001
+bursts=4
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=1 ;;
+    --build-dir) build="$2"; shift ;;
+    --data-dir) data="$2"; shift ;;
+    --runs) runs="$2"; shift ;;
+    --sizes) sizes="$2"; shift ;;
+    --shapes) shapes="$2"; shift ;;
+    --threads) threads="$2"; shift ;;
+    --no-jq) use_jq=0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+fail() { echo "run.sh: FAIL: $*" >&2; exit 1; }
+
+azdetect="$build/azdetect"
+datagen="$build/bench/bench_datagen"
+[ -x "$azdetect" ] || fail "no $azdetect (build first)"
+[ -x "$datagen" ] || fail "no $datagen (build first)"
+[ -x /usr/bin/time ] || fail "/usr/bin/time is missing (scripts/deps.sh installs it)"
+command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh installs it)"
+
+# The reference must use the same On Demand kernel as azdetect.
+kernel=$({ "$azdetect" --version -v 2>/dev/null || true; } | sed -n 's/^simdjson kernel: \([a-z0-9]*\).*/\1/p')
+kernel=${kernel:-fallback}
+reference="$build/bench/bench_reference_$kernel"
+[ -x "$reference" ] || fail "no $reference for azdetect's kernel '$kernel'"
+
+if [ "$smoke" = 1 ]; then
+  data=$(mktemp -d)
+  trap 'rm -rf "$data"' EXIT
+  runs=1
+  sizes=1
+  rate=0.05
+fi
+mkdir -p "$data"
+
+# Records per MB: storage records are ~2.8 KB, az CLI ones ~3.4 KB.
+events_for() {  # shape, MB
+  case "$1" in
+    jsonl|records) echo $(( $2 * 1000000 / 2780 )) ;;
+    *) echo $(( $2 * 1000000 / 3390 )) ;;
+  esac
+}
+
+# Runs a command under /usr/bin/time; sets t_wall, t_cpu (s) and t_rss (KB). stdout to $2.
+timed() {  # label, outfile, command...
+  local out="$2" tf
+  tf=$(mktemp)
+  shift 2
+  local rc=0
+  /usr/bin/time -o "$tf" -f "%e %U %S %M" "$@" >"$out" 2>/dev/null || rc=$?
+  # (time writes "Command exited with non-zero status N" first when the exit code is not 0.)
+  read -r t_wall t_user t_sys t_rss < <(tail -n 1 "$tf")
+  rm -f "$tf"
+  t_cpu=$(awk -v u="$t_user" -v s="$t_sys" 'BEGIN { printf "%.3f", u + s }')
+  return $rc
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { s += 0; if (s <= 0) s = 0.001; printf "%.0f", b / s / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { a += 0; if (a <= 0) a = 0.001; printf "%.3f", b / a }'; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; [ "$smoke" = 1 ] && rm -rf "$data"' EXIT
+
+azd_args=(scan --format json -q)
+[ -n "$threads" ] && azd_args+=(--threads "$threads")
+
+echo "# azdetect benchmark"
+echo
+echo "- azdetect: $({ "$azdetect" --version -v 2>/dev/null || true; } | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+echo "- reference: $("$reference" --kernel) kernel, iterate_many for JSON Lines, one document otherwise"
+echo "- jq: $(jq --version) \`select(.operationName|test(\"delete\";\"i\"))\` (JSON Lines only)"
+echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- runs per figure: $runs (medians); rate $rate, bursts $bursts"
+echo
+echo "| shape | MB | events | azdetect MB/s (wall) | MB/s (cpu) | events/s (cpu) | peak RSS MB | RSS − input MB | findings | reference MB/s (cpu) | matches | azd/ref (cpu) | jq MB/s | jq matches | azd/jq (wall) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+
+status=0
+for shape in $shapes; do
+  for mb in $sizes; do
+    if [ "$smoke" = 1 ]; then events=2000; else events=$(events_for "$shape" "$mb"); fi
+    file="$data/$shape-$events.json"
+    if [ ! -s "$file" ]; then
+      "$datagen" --events "$events" --shape "$shape" --seed 1 --rate "$rate" --bursts "$bursts" -o "$file"
+    fi
+    bytes=$(stat -c %s "$file")
+    if [ "$smoke" = 1 ]; then
+      # Same arguments, same bytes.
+      "$datagen" --events "$events" --shape "$shape" --seed 1 --rate "$rate" --bursts "$bursts" -o "$tmp/again.json"
+      cmp -s "$file" "$tmp/again.json" || fail "datagen is not deterministic for $shape"
+    fi
+    : >"$tmp/azd_wall"; : >"$tmp/azd_cpu"; : >"$tmp/azd_rss"; : >"$tmp/ref_cpu"; : >"$tmp/ratio_ref"
+    : >"$tmp/jq_wall"; : >"$tmp/ratio_jq"
+    findings="" matches="" jq_matches="-" azd_events=""
+    for _ in $(seq "$runs"); do
+      rc=0
+      timed azdetect "$tmp/azd.json" "$azdetect" "${azd_args[@]}" "$file" || rc=$?
+      [ "$rc" -le 1 ] || fail "azdetect exited $rc on $file"
+      echo "$t_wall" >>"$tmp/azd_wall"; echo "$t_cpu" >>"$tmp/azd_cpu"; echo "$t_rss" >>"$tmp/azd_rss"
+      a_cpu=$t_cpu a_wall=$t_wall
+      f=$(jq '.findings | length' "$tmp/azd.json")
+      azd_events=$(jq '.summary.events' "$tmp/azd.json")
+      [ -z "$findings" ] || [ "$findings" = "$f" ] || fail "findings differ between runs on $file"
+      findings=$f
+      timed reference "$tmp/ref.txt" "$reference" "$file" || fail "reference failed on $file: $(cat "$tmp/ref.txt")"
+      echo "$t_cpu" >>"$tmp/ref_cpu"
+      ratio "$a_cpu" "$t_cpu" >>"$tmp/ratio_ref"
+      matches=$(sed -n 's/.* matches=\([0-9]*\).*/\1/p' "$tmp/ref.txt")
+      if [ "$use_jq" = 1 ] && [ "$shape" = jsonl ]; then
+        timed jq "$tmp/jq.out" jq -c 'select(.operationName|test("delete";"i"))' "$file" || fail "jq failed on $file"
+        echo "$t_wall" >>"$tmp/jq_wall"
+        ratio "$a_wall" "$t_wall" >>"$tmp/ratio_jq"
+        jq_matches=$(wc -l <"$tmp/jq.out")
+      fi
+    done
+    [ "$azd_events" = "$events" ] || fail "azdetect read $azd_events events of $events in $file"
+    if [ "$jq_matches" != "-" ] && [ "$jq_matches" != "$matches" ]; then
+      fail "reference counted $matches delete records, jq $jq_matches ($file)"
+    fi
+    if [ "$smoke" = 1 ] && [ "$findings" = 0 ]; then
+      fail "no findings in $file: the generated data should trigger the catalog"
+    fi
+    w=$(median <"$tmp/azd_wall"); c=$(median <"$tmp/azd_cpu"); r=$(median <"$tmp/azd_rss")
+    rc_=$(median <"$tmp/ref_cpu"); rr=$(median <"$tmp/ratio_ref")
+    jqw="-" rj="-"
+    if [ -s "$tmp/jq_wall" ]; then jqw=$(mbps "$bytes" "$(median <"$tmp/jq_wall")"); rj=$(median <"$tmp/ratio_jq"); fi
+    eps=$(awk -v e="$events" -v s="$c" 'BEGIN { s += 0; if (s <= 0) s = 0.001; printf "%.0f", e / s }')
+    echo "| $shape | $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') | $events | $(mbps "$bytes" "$w") | $(mbps "$bytes" "$c") | $eps | $(awk -v k="$r" 'BEGIN { printf "%.0f", k / 1024 }') | $(awk -v k="$r" -v b="$bytes" 'BEGIN { printf "%.0f", k / 1024 - b / 1048576 }') | $findings | $(mbps "$bytes" "$rc_") | $matches | $rr | $jqw | $jq_matches | $rj |"
+  done
+done
+[ "$smoke" = 1 ] && echo && echo "smoke: OK"
+exit $status
