@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "catalog/catalog.h"
 #include "cli/options.h"
+#include "cli/rules_command.h"
 #include "engine/engine.h"
 #include "input/input.h"
 #include "record/record.h"
@@ -74,15 +75,9 @@ void describe_input(const report::InputReport& in) {
 int run_scan(const Options& opt) {
   const auto started = std::chrono::steady_clock::now();
 
-  // The detection catalog compiled into the binary.
+  // The detection catalog compiled into the binary, plus any --rules files.
   catalog::Catalog rules;
-  std::vector<catalog::LintError> rule_errors;
-  if (!catalog::load_builtin(&rules, &rule_errors)) {
-    for (const auto& e : rule_errors) {
-      std::fprintf(stderr, "azdetect: built-in rule %s: %s: %s\n", e.file.c_str(), e.field.c_str(), e.message.c_str());
-    }
-    return kExitError;
-  }
+  if (!load_rules(opt.rule_paths, &rules)) return kExitError;
 
   // How results will be printed.
   report::Format format = report::Format::table;
@@ -151,6 +146,10 @@ int main(int argc, char** argv) {
         return kExitClean;
       case Command::scan:
         return run_scan(opt);
+      case Command::rules_list:
+      case Command::rules_show:
+      case Command::rules_lint:
+        return run_rules(opt);
       case Command::none:
         break;
     }

@@ -24,6 +24,33 @@ Exit codes:
   1  at least one finding
   2  usage error, or an input could not be read)";
 
+constexpr const char* kRulesFooter = R"(Examples:
+  azdetect rules list                          every rule: id, severity, status, ATT&CK, tags, title
+  azdetect rules list --format json | jq length
+  azdetect rules show AZD-001                  one rule in full, remediation included
+  azdetect rules lint my-rules/                check rule files (exit 2 on any problem)
+  azdetect scan logs/ --rules my-rules/        scan with the built-in rules plus your own)";
+
+// `azdetect rules list|show|lint`: the catalog as documentation and a checker for rule files.
+CLI::App* add_rules_commands(CLI::App& app, Options* out) {
+  CLI::App* rules = app.add_subcommand("rules", "List, show and check detection rules");
+  rules->require_subcommand(1);
+  rules->footer(kRulesFooter);
+  auto common = [&](CLI::App* cmd) {
+    cmd->add_option("-f,--format", out->format, "Output format: table or json (default: table)")
+        ->check(CLI::IsMember({"auto", "table", "json"}));
+    cmd->add_option("--rules", out->rule_paths, "Also load the rules in this file or directory (repeatable)")
+        ->allow_extra_args(false);
+  };
+  common(rules->add_subcommand("list", "List the rules: id, severity, status, ATT&CK ids, tags, title"));
+  CLI::App* show = rules->add_subcommand("show", "Show one rule in full, remediation included");
+  show->add_option("id", out->rule_id, "Rule id, e.g. AZD-001")->required();
+  common(show);
+  CLI::App* lint = rules->add_subcommand("lint", "Check rule files: one 'file: field: message' line per problem, exit 2 if any");
+  lint->add_option("paths", out->paths, "Rule files or directories (searched recursively for *.json)")->required();
+  return rules;
+}
+
 }  // namespace
 
 int parse_options(int argc, char** argv, Options* out) {
@@ -42,7 +69,11 @@ int parse_options(int argc, char** argv, Options* out) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   scan->add_flag("-q,--quiet", out->quiet, "Print findings and errors only");
   scan->add_flag("-v,--verbose", out->verbose, "Describe each input on stderr (shape, encoding, counts)");
+  scan->add_option("--rules", out->rule_paths,
+                   "Also load the rules in this file or directory (repeatable; format: docs/detections.md)")
+      ->allow_extra_args(false);
   scan->footer(kFooter);
+  CLI::App* rules = add_rules_commands(app, out);
 
   try {
     app.parse(argc, argv);
@@ -55,6 +86,10 @@ int parse_options(int argc, char** argv, Options* out) {
     out->command = Command::version;
   } else if (scan->parsed()) {
     out->command = Command::scan;
+  } else if (rules->parsed()) {
+    out->command = rules->get_subcommand("list")->parsed()   ? Command::rules_list
+                   : rules->get_subcommand("show")->parsed() ? Command::rules_show
+                                                             : Command::rules_lint;
   } else {
     std::fputs(app.help().c_str(), stderr);
     return kExitError;

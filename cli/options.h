@@ -16,11 +16,13 @@ enum ExitCode : int {
   kExitError = 2,      ///< usage, configuration or input error
 };
 
-enum class Command { none, scan, version };
+enum class Command { none, scan, version, rules_list, rules_show, rules_lint };
 
 struct Options {
   Command command = Command::none;
-  std::vector<std::string> paths;
+  std::vector<std::string> paths;       ///< scan: inputs; rules lint: rule files or directories
+  std::vector<std::string> rule_paths;  ///< --rules: extra rule files or directories
+  std::string rule_id;                  ///< rules show ID
   std::string format = "auto";     ///< auto: table on a terminal, json otherwise
   std::string color = "auto";
   bool quiet = false;

@@ -44,6 +44,8 @@ struct Condition {
   bool expect_exists = true;          ///< operand of exists
   bool case_sensitive = false;        ///< off by default: Azure mixes case freely
 };
+/// The rule-file spelling of an operator ("equals", "suffix", ...), for printing rules.
+std::string_view op_name(Condition::Op op);
 
 /// Which final status of an operation a rule asks for.
 enum class Outcome : std::uint8_t {
@@ -51,6 +53,7 @@ enum class Outcome : std::uint8_t {
   failed,     ///< the operation's final status is Failed
   any,        ///< any record of the operation, whatever its status
 };
+std::string_view outcome_name(Outcome o);
 
 /// "At least `threshold` within `timespan`, per group", sliding on event time.
 struct WindowSpec {

@@ -434,6 +434,31 @@ std::string_view severity_name(Severity s) {
   return "info";
 }
 
+std::string_view op_name(Condition::Op op) {
+  switch (op) {
+    case Condition::Op::equals: return "equals";
+    case Condition::Op::prefix: return "prefix";
+    case Condition::Op::suffix: return "suffix";
+    case Condition::Op::contains: return "contains";
+    case Condition::Op::wildcard: return "wildcard";
+    case Condition::Op::exists: return "exists";
+    case Condition::Op::gt: return "gt";
+    case Condition::Op::gte: return "gte";
+    case Condition::Op::lt: return "lt";
+    case Condition::Op::lte: return "lte";
+  }
+  return "equals";
+}
+
+std::string_view outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::succeeded: return "succeeded";
+    case Outcome::failed: return "failed";
+    case Outcome::any: return "any";
+  }
+  return "succeeded";
+}
+
 bool parse_severity(std::string_view text, Severity* out) {
   for (Severity s : {Severity::info, Severity::low, Severity::medium, Severity::high, Severity::critical}) {
     if (text == severity_name(s)) {

@@ -77,4 +77,14 @@ std::unique_ptr<FindingSink> make_printer(Format format, const PrinterOptions& o
 /// values. A placeholder with no value is left as written, so the analyst sees what to fill in.
 std::string fill_placeholders(std::string_view text, const engine::Finding& f);
 
+/// `azdetect rules list --format json`: an array with one entry per rule, in the given order:
+/// id, title, severity, status, kind, tactics, techniques, tags, origin and the remediation.
+std::string rules_list_json(const std::vector<const catalog::Detection*>& rules);
+
+/// `azdetect rules show ID --format json`: one rule in full, as parsed (conditions included).
+std::string rule_json(const catalog::Detection& rule);
+
+/// How a rule is evaluated: "single" (one finding per operation), "window" or "sequence".
+std::string_view rule_kind(const catalog::Detection& rule);
+
 }  // namespace azd::report

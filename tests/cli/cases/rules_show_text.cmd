@@ -1,0 +1,2 @@
+# rules show: everything about one rule, remediation included; ids match in any case.
+"$AZD" rules show azd-001
