@@ -275,6 +275,28 @@ void parse_sequence(dom::object s, Linter* lint, SequenceSpec* out) {
   }
 }
 
+// A misspelt placeholder ("{resourcegroup}") would be printed as written in every finding, so
+// `{word}` must name one the report fills in. JMESPath braces in az --query ("{time:...}") hold
+// a colon and are not words, so they pass.
+void check_placeholders(std::string_view text, const std::string& at, Linter* lint) {
+  static constexpr std::string_view kKnown[] = {"resource_group", "resource_name", "resource_id", "subscription",
+                                                "caller", "caller_ip", "correlation_id", "operation",
+                                                "first_time", "last_time"};
+  for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
+    const std::size_t close = text.find('}', open);
+    if (close == std::string_view::npos) return;
+    const std::string_view word = text.substr(open + 1, close - open - 1);
+    const bool is_word = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    });
+    if (is_word && std::find(std::begin(kKnown), std::end(kKnown), word) == std::end(kKnown)) {
+      lint->error(at, "unknown placeholder {" + std::string(word) +
+                          "} (known: resource_group, resource_name, resource_id, subscription, caller, caller_ip, "
+                          "correlation_id, operation, first_time, last_time)");
+    }
+  }
+}
+
 void parse_steps(dom::object r, std::string_view key, Linter* lint, std::vector<Step>* out) {
   dom::element v;
   if (r[key].get(v)) return;
@@ -301,6 +323,9 @@ void parse_steps(dom::object r, std::string_view key, Linter* lint, std::vector<
     } else {
       lint->error(at + "[" + std::to_string(i) + "]", "must be a string or {text, command}");
     }
+    const std::string where = at + "[" + std::to_string(i) + "]";
+    check_placeholders(step.text, where + ".text", lint);
+    check_placeholders(step.command, where + ".command", lint);
     ++i;
     out->push_back(std::move(step));
   }
@@ -406,6 +431,7 @@ bool parse_rule(std::string_view origin, std::string_view json, Linter* lint, De
     if (rem["summary"].get(v) || !get_string(v, &d->remediation.summary) || d->remediation.summary.empty()) {
       lint->error("remediation.summary", "is required");
     }
+    check_placeholders(d->remediation.summary, "remediation.summary", lint);
     if (rem["why"].get(v) || !get_string(v, &d->remediation.why) || d->remediation.why.empty()) {
       lint->error("remediation.why", "is required");
     }

@@ -94,3 +94,15 @@ TEST_CASE("durations parse with s, m, h, d and w units", "[catalog]") {
   CHECK_FALSE(parse_duration("m", &t));
   CHECK_FALSE(parse_duration("5y", &t));
 }
+
+TEST_CASE("a misspelt remediation placeholder is a lint error, az --query braces are not", "[catalog][lint]") {
+  std::string text = kMinimal;
+  text.replace(text.find("\"summary\": \"s\""), 14, R"("summary": "ask {callr}")");
+  text.replace(text.find("\"command\": \"az x\""), 17, R"("command": "az x --query \"[].{op:operationName.value}\" {resource_group}")");
+  Catalog c;
+  std::vector<LintError> errors;
+  CHECK_FALSE(c.add_from_text("p.json", text, &errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field == "remediation.summary");
+  CHECK(errors[0].message.find("{callr}") != std::string::npos);
+}
