@@ -46,15 +46,16 @@ for t in "${targets[@]}"; do
     "$build/fuzz/fuzz_$t" -runs=1 fuzz/regressions/"$t"/* 2>&1 | tail -n 1
   fi
   # rss_limit: one input must never need more than this (gzip bombs stop at 1 MiB in the
-  # target); timeout: one input must never take this long.
-  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  # target); timeout: one input must never take this long (a hang is a bug too).
+  log="$build/fuzz-$t.log"
+  status=0
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:malloc_context_size=10 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$build/fuzz/fuzz_$t" "$build/corpus/$t" "fuzz/corpus/$t" \
-    -dict="fuzz/$t.dict" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$build/artifacts/$t/" -print_final_stats=1 "$@" 2>&1 |
-    grep -E '^(#[0-9]+ +(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written|INFO: seed corpus)' || true
-  status=${PIPESTATUS[0]}
+    -dict="fuzz/$t.dict" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$build/artifacts/$t/" -print_final_stats=1 "$@" >"$log" 2>&1 || status=$?
+  grep -E '^(#[0-9]+ +(DONE|INITED)|stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|==[0-9]+==ERROR|SUMMARY|.*Test unit written|.*ALARM|.*out-of-memory)' "$log" || true
   if [ "$status" != 0 ]; then
-    echo "FAIL: fuzz_$t exited with $status; the input is in $build/artifacts/$t/" >&2
+    echo "FAIL: fuzz_$t exited with $status (log: $log; input in $build/artifacts/$t/)" >&2
     exit 1
   fi
 done

@@ -34,13 +34,16 @@ std::size_t value_end(std::string_view text, std::size_t i) {
   char c = text[i];
   if (c == '"') return string_end(text, i);
   if (c != '{' && c != '[') {
-    // A scalar ends at the first delimiter.
+    // A scalar ends at the first delimiter. A stray delimiter where a value should start
+    // (`[}`, `{..} }`) is taken as a one-byte value, so every walker moves forward and
+    // reports it instead of looping on it.
+    const std::size_t start = i;
     while (i < text.size()) {
       c = text[i];
       if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t') break;
       ++i;
     }
-    return i;
+    return i == start ? start + 1 : i;
   }
   std::size_t depth = 0;
   while (i < text.size()) {

@@ -13,7 +13,8 @@ std::size_t skip_ws(std::string_view text, std::size_t i);
 
 /// Given `i` at the first byte of a JSON value, returns the index one past its end, or
 /// npos when the text ends first (a truncated value). Strings are skipped with their
-/// escapes; objects and arrays by bracket depth, which is not checked for balance.
+/// escapes; objects and arrays by bracket depth, which is not checked for balance. Always
+/// greater than `i` when not npos: a stray `,` `}` `]` counts as a one-byte value.
 std::size_t value_end(std::string_view text, std::size_t i);
 
 /// Given `i` at an opening quote, returns the index one past the closing quote (or npos).
