@@ -330,6 +330,16 @@ bool finish_buffer(Buffer* buf, const OpenOptions& options, std::string* err) {
   return true;
 }
 
+std::string special_file_kind(std::filesystem::file_status status) {
+  switch (status.type()) {
+    case std::filesystem::file_type::fifo: return "FIFO";
+    case std::filesystem::file_type::socket: return "socket";
+    case std::filesystem::file_type::block: return "block device";
+    case std::filesystem::file_type::character: return "character device";
+    default: return "special file";
+  }
+}
+
 }  // namespace
 
 std::string_view encoding_name(Encoding e) {
@@ -465,8 +475,13 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths,
         errors->push_back({p.string(), sec.message()});
       } else if (fs::is_directory(status)) {
         self(self, p);
-      } else {
+      } else if (fs::is_regular_file(status) || status.type() == fs::file_type::not_found) {
+        // (A dangling symlink: open_input() reports it with the system's reason.)
         files.push_back(p.string());
+      } else {
+        // A FIFO found while walking would block the scan until some writer appears, and
+        // devices or sockets are not logs. Named on the command line they are still read.
+        errors->push_back({p.string(), "not a regular file (" + special_file_kind(status) + "), not read"});
       }
     }
   };

@@ -100,6 +100,7 @@ struct PathError {
 
 /// Expands command-line paths into the files to scan: regular files as given, directories
 /// recursively (sorted, symlink loops cut, hidden files included), "-" kept as stdin.
+/// FIFOs, sockets and devices met inside a directory are reported in `errors`, not opened.
 /// Unreadable entries are appended to `errors`; the others are still returned.
 std::vector<std::string> expand_paths(const std::vector<std::string>& paths,
                                       std::vector<PathError>* errors);

@@ -1,0 +1,8 @@
+# Summarises `azdetect scan --format json` for hostile-input tests: one line per input with
+# its counts and located errors, paths relative to the test's temporary directory, and a
+# loud marker when the accounting does not add up.
+.inputs[] |
+  (.path | sub("^.*/azd-hostile\\.[^/]*/"; "")) as $p |
+  "\($p): readable=\(.readable) shape=\(.shape) encoding=\(.encoding) records=\(.records) events=\(.events) skipped=\(.skipped) errors=\(.error_count)"
+  + (if .records != .events + .skipped then " ACCOUNTING-BROKEN" else "" end),
+  (.errors[] | "  line \(.line): \(.reason)")
