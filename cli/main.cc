@@ -36,12 +36,13 @@ int terminal_width() {
 }
 
 // Reads one input through record/ into the engine and describes what it held.
-report::InputReport scan_input(const std::string& path, record::Reader& reader, engine::Engine& engine) {
+report::InputReport scan_input(const std::string& path, const input::OpenOptions& open_options,
+                               record::Reader& reader, engine::Engine& engine) {
   report::InputReport rep;
   rep.path = path;
   input::Buffer buffer;
   std::string err;
-  if (!input::open_input(path, input::OpenOptions{}, &buffer, &err)) {
+  if (!input::open_input(path, open_options, &buffer, &err)) {
     rep.readable = false;
     rep.error_count = 1;
     rep.errors.push_back({0, 0, err});
@@ -115,7 +116,9 @@ int run_scan(const Options& opt) {
     in.errors.push_back({0, 0, e.reason});
     account(in);
   }
-  for (const std::string& path : files) account(scan_input(path, reader, engine));
+  input::OpenOptions open_options;
+  open_options.max_decompressed = opt.max_decompressed;
+  for (const std::string& path : files) account(scan_input(path, open_options, reader, engine));
 
   // Rules that need every event (operation outcomes, windows) are settled now.
   const std::vector<engine::Finding> findings = engine.finish();

@@ -69,6 +69,9 @@ int parse_options(int argc, char** argv, Options* out) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   scan->add_flag("-q,--quiet", out->quiet, "Print findings and errors only");
   scan->add_flag("-v,--verbose", out->verbose, "Describe each input on stderr (shape, encoding, counts)");
+  scan->add_option("--max-decompressed", out->max_decompressed,
+                   "Refuse a gzip input that expands beyond this size, e.g. 512M (default: 8G)")
+      ->transform(CLI::AsSizeValue(false));
   scan->add_option("--rules", out->rule_paths,
                    "Also load the rules in this file or directory (repeatable; format: docs/detections.md)")
       ->allow_extra_args(false);

@@ -2,9 +2,11 @@
 // turn it into a configuration the pipeline can run. Nothing here reads inputs.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "input/input.h"
 #include "report/report.h"
 
 namespace azd::cli {
@@ -27,6 +29,8 @@ struct Options {
   std::string color = "auto";
   bool quiet = false;
   bool verbose = false;
+  /// --max-decompressed: gzip inputs that expand beyond this are refused (bomb guard).
+  std::uint64_t max_decompressed = input::kDefaultMaxDecompressed;
   std::vector<std::string> arguments;  ///< argv without the program name, for the JSON report
 };
 
