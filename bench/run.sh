@@ -52,7 +52,7 @@ datagen="$build/bench/bench_datagen"
 command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh installs it)"
 
 # The reference must use the same On Demand kernel as azdetect.
-kernel=$({ "$azdetect" --version -v 2>/dev/null || true; } | sed -n 's/^simdjson kernel: \([a-z0-9]*\).*/\1/p')
+kernel=$({ "$azdetect" --version -v 2>/dev/null || true; } | sed -n 's/^simdjson on-demand kernel: \([a-z0-9]*\).*/\1/p')
 kernel=${kernel:-fallback}
 reference="$build/bench/bench_reference_$kernel"
 [ -x "$reference" ] || fail "no $reference for azdetect's kernel '$kernel'"

@@ -135,6 +135,15 @@ int run_scan(const Options& opt) {
   return findings.empty() ? kExitClean : kExitFindings;
 }
 
+// `azdetect --version -v`: which simdjson code runs here (docs/performance.md). bench/run.sh
+// reads the "on-demand kernel" line to pick the matching reference.
+void print_build_details() {
+  const record::SimdjsonInfo info = record::simdjson_info();
+  std::printf("simdjson: %s\n", info.version.c_str());
+  std::printf("simdjson stage-1 kernel: %s (chosen at run time for this CPU)\n", info.stage1.c_str());
+  std::printf("simdjson on-demand kernel: %s (compiled in)\n", info.on_demand.c_str());
+}
+
 }  // namespace
 }  // namespace azd::cli
 
@@ -146,6 +155,7 @@ int main(int argc, char** argv) {
     switch (opt.command) {
       case Command::version:
         std::printf("azdetect %s\n", version());
+        if (opt.verbose) print_build_details();
         return kExitClean;
       case Command::scan:
         return run_scan(opt);

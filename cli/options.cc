@@ -60,6 +60,7 @@ int parse_options(int argc, char** argv, Options* out) {
   app.require_subcommand(0, 1);
   bool show_version = false;
   app.add_flag("--version", show_version, "Print the version and exit");
+  app.add_flag("-v,--verbose", out->verbose, "With --version: also the simdjson kernels in use");
 
   CLI::App* scan = app.add_subcommand("scan", "Scan Activity Log exports and report findings");
   scan->add_option("paths", out->paths, "Files, directories (recursive) or - for standard input")->required();

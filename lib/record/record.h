@@ -166,6 +166,14 @@ class Reader {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The simdjson code this build runs (docs/performance.md), for `azdetect --version -v`.
+struct SimdjsonInfo {
+  std::string version;    ///< simdjson release, e.g. "3.0.1"
+  std::string stage1;     ///< structural indexer chosen at run time for this CPU, e.g. "icelake"
+  std::string on_demand;  ///< kernel the On Demand walk was compiled for, e.g. "fallback"
+};
+SimdjsonInfo simdjson_info();
+
 /// Splits an ARM resource id into its parts (case-insensitive segment names). Views point
 /// into `id`.
 struct ResourceParts {
