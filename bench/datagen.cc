@@ -61,7 +61,7 @@ struct Operation {
 constexpr Operation kNoise[] = {
     {"MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "Microsoft.Compute", "virtualMachines", "write"},
     {"MICROSOFT.COMPUTE/VIRTUALMACHINES/START/ACTION", "Microsoft.Compute", "virtualMachines", "start/action"},
-    {"MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION", "Microsoft.Storage", "storageAccounts", "listKeys/action"},
+    {"MICROSOFT.RESOURCES/TAGS/WRITE", "Microsoft.Resources", "tags", "write"},
     {"MICROSOFT.RESOURCES/DEPLOYMENTS/WRITE", "Microsoft.Resources", "deployments", "write"},
     {"MICROSOFT.NETWORK/NETWORKINTERFACES/WRITE", "Microsoft.Network", "networkInterfaces", "write"},
     {"MICROSOFT.WEB/SITES/WRITE", "Microsoft.Web", "sites", "write"},

@@ -90,7 +90,7 @@ timed() {  # label, outfile, command...
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { s += 0; if (s <= 0) s = 0.001; printf "%.0f", b / s / 1e6 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { a += 0; if (a <= 0) a = 0.001; printf "%.3f", b / a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { a += 0; if (a <= 0) a = 0.001; printf "%.3f\n", b / a }'; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ "$smoke" = 1 ] && rm -rf "$data"' EXIT
@@ -106,8 +106,8 @@ echo "- jq: $(jq --version) \`select(.operationName|test(\"delete\";\"i\"))\` (J
 echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- runs per figure: $runs (medians); rate $rate, bursts $bursts"
 echo
-echo "| shape | MB | events | azdetect MB/s (wall) | MB/s (cpu) | events/s (cpu) | peak RSS MB | RSS − input MB | findings | reference MB/s (cpu) | matches | azd/ref (cpu) | jq MB/s | jq matches | azd/jq (wall) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| shape | MB | events | azdetect MB/s (wall) | MB/s (cpu) | events/s (cpu) | peak RSS MB | RSS − input MB | findings | reference MB/s (cpu) | ref RSS MB | matches | azd/ref (cpu) | jq MB/s | jq matches | azd/jq (wall) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 
 status=0
 for shape in $shapes; do
@@ -123,7 +123,7 @@ for shape in $shapes; do
       "$datagen" --events "$events" --shape "$shape" --seed 1 --rate "$rate" --bursts "$bursts" -o "$tmp/again.json"
       cmp -s "$file" "$tmp/again.json" || fail "datagen is not deterministic for $shape"
     fi
-    : >"$tmp/azd_wall"; : >"$tmp/azd_cpu"; : >"$tmp/azd_rss"; : >"$tmp/ref_cpu"; : >"$tmp/ratio_ref"
+    : >"$tmp/azd_wall"; : >"$tmp/azd_cpu"; : >"$tmp/azd_rss"; : >"$tmp/ref_cpu"; : >"$tmp/ref_rss"; : >"$tmp/ratio_ref"
     : >"$tmp/jq_wall"; : >"$tmp/ratio_jq"
     findings="" matches="" jq_matches="-" azd_events=""
     for _ in $(seq "$runs"); do
@@ -137,7 +137,7 @@ for shape in $shapes; do
       [ -z "$findings" ] || [ "$findings" = "$f" ] || fail "findings differ between runs on $file"
       findings=$f
       timed reference "$tmp/ref.txt" "$reference" "$file" || fail "reference failed on $file: $(cat "$tmp/ref.txt")"
-      echo "$t_cpu" >>"$tmp/ref_cpu"
+      echo "$t_cpu" >>"$tmp/ref_cpu"; echo "$t_rss" >>"$tmp/ref_rss"
       ratio "$a_cpu" "$t_cpu" >>"$tmp/ratio_ref"
       matches=$(sed -n 's/.* matches=\([0-9]*\).*/\1/p' "$tmp/ref.txt")
       if [ "$use_jq" = 1 ] && [ "$shape" = jsonl ]; then
@@ -159,7 +159,7 @@ for shape in $shapes; do
     jqw="-" rj="-"
     if [ -s "$tmp/jq_wall" ]; then jqw=$(mbps "$bytes" "$(median <"$tmp/jq_wall")"); rj=$(median <"$tmp/ratio_jq"); fi
     eps=$(awk -v e="$events" -v s="$c" 'BEGIN { s += 0; if (s <= 0) s = 0.001; printf "%.0f", e / s }')
-    echo "| $shape | $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') | $events | $(mbps "$bytes" "$w") | $(mbps "$bytes" "$c") | $eps | $(awk -v k="$r" 'BEGIN { printf "%.0f", k / 1024 }') | $(awk -v k="$r" -v b="$bytes" 'BEGIN { printf "%.0f", k / 1024 - b / 1048576 }') | $findings | $(mbps "$bytes" "$rc_") | $matches | $rr | $jqw | $jq_matches | $rj |"
+    echo "| $shape | $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') | $events | $(mbps "$bytes" "$w") | $(mbps "$bytes" "$c") | $eps | $(awk -v k="$r" 'BEGIN { printf "%.0f", k / 1024 }') | $(awk -v k="$r" -v b="$bytes" 'BEGIN { printf "%.0f", k / 1024 - b / 1048576 }') | $findings | $(mbps "$bytes" "$rc_") | $(awk -v k="$(median <"$tmp/ref_rss")" 'BEGIN { printf "%.0f", k / 1024 }') | $matches | $rr | $jqw | $jq_matches | $rj |"
   done
 done
 [ "$smoke" = 1 ] && echo && echo "smoke: OK"
