@@ -71,6 +71,11 @@ struct Reader::Impl final : EventSource {
   od::parser parser;
   mutable od::parser raw_parser;  // for raw_field(), so the main document stays intact
   mutable std::string raw_scratch;  // padded copy of JSON held inside a string value
+  // The current record's document for raw_field(): several rules may read raw fields of one
+  // event (request and response bodies), and rewinding costs nothing where a new iterate()
+  // re-runs stage 1 over the record. Keyed by the record's first byte; read() resets it.
+  mutable od::document raw_doc;
+  mutable const char* raw_doc_at = nullptr;
   std::string_view text;
   ReadResult* result = nullptr;
   const EventCallback* on_event = nullptr;
@@ -617,11 +622,17 @@ bool follow(od::value v, std::string_view path, od::parser* parser, std::string*
 
 bool Reader::Impl::raw_field(std::string_view dotted_path, std::string* out) const {
   if (rec_end <= rec_begin) return false;
-  od::document doc;
-  const std::size_t capacity = text.size() - rec_begin + input::kPadding;
-  if (raw_parser.iterate(text.data() + rec_begin, rec_end - rec_begin, capacity).get(doc)) return false;
+  const char* at = text.data() + rec_begin;
+  if (raw_doc_at == at) {
+    raw_doc.rewind();
+  } else {
+    raw_doc_at = nullptr;
+    const std::size_t capacity = text.size() - rec_begin + input::kPadding;
+    if (raw_parser.iterate(at, rec_end - rec_begin, capacity).get(raw_doc)) return false;
+    raw_doc_at = at;
+  }
   od::value root;
-  if (doc.get_value().get(root)) return false;
+  if (raw_doc.get_value().get(root)) return false;
   od::parser nested;
   return follow(root, dotted_path, &nested, &raw_scratch, 0, out);
 }
@@ -637,6 +648,7 @@ ReadResult Reader::read(std::string_view text, const EventCallback& on_event) {
   im.on_event = &on_event;
   im.line_pos = 0;
   im.line_no = 1;
+  im.raw_doc_at = nullptr;  // a new buffer may reuse the old one's addresses
   result.shape = sniff_shape(text);
   const std::size_t start = skip_ws(text, 0);
   switch (result.shape) {

@@ -144,6 +144,32 @@ TEST_CASE("raw fields can be read by dotted path, into JSON held in strings", "[
   CHECK_FALSE(missing);
 }
 
+TEST_CASE("raw fields read again for the next record and the next input come from that record", "[record][raw]") {
+  // raw_field keeps the current record's document between calls; it must never answer
+  // from a previous record, nor from a previous input whose buffer had the same address.
+  const std::string two = R"({"operationName":"A/B/WRITE","properties":{"requestbody":"first"}})"
+                          "\n"
+                          R"({"operationName":"A/B/WRITE","properties":{"requestbody":"second"}})"
+                          "\n";
+  record::Reader reader;
+  std::vector<std::string> seen;
+  auto collect = [&](const record::EventView& ev) {
+    std::string a, b;
+    ev.source->raw_field("properties.requestbody", &a);
+    ev.source->raw_field("properties.requestbody", &b);
+    seen.push_back(a + "/" + b);
+  };
+  input::Buffer buf;
+  std::string err;
+  REQUIRE(input::buffer_from_bytes(two, input::OpenOptions{}, &buf, &err));
+  reader.read(buf.text(), collect);
+  std::string swapped = two;
+  std::swap(swapped[swapped.find("first")], swapped[swapped.find("second")]);  // "sirst", "fecond"
+  REQUIRE(input::buffer_from_bytes(swapped, input::OpenOptions{}, &buf, &err));
+  reader.read(buf.text(), collect);
+  CHECK(seen == std::vector<std::string>{"first/first", "second/second", "sirst/sirst", "fecond/fecond"});
+}
+
 TEST_CASE("resource ids split into their parts whatever their case", "[record]") {
   auto p = record::split_resource_id("/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg/PROVIDERS/Microsoft.Web/sites/app/slots/stage");
   CHECK(p.subscription == "s");
