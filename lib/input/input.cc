@@ -225,6 +225,16 @@ std::size_t first_invalid_utf8(std::string_view in) {
   const auto* end = p + in.size();
   const auto* start = p;
   while (p < end) {
+    // 32 ASCII bytes per step while it lasts (one test for four words: this loop runs over
+    // every byte of every input, and was 7 % of a scan's instructions at 8 bytes per step).
+    if (end - p >= 32) {
+      std::uint64_t w[4];
+      std::memcpy(w, p, 32);
+      if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) == 0) {
+        p += 32;
+        continue;
+      }
+    }
     if (end - p >= 8) {
       std::uint64_t word;
       std::memcpy(&word, p, 8);

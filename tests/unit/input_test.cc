@@ -76,6 +76,20 @@ TEST_CASE("text that is not valid UTF-8 is decoded as Windows-1252, valid sequen
   CHECK(b.invalid_utf8() == 2);
 }
 
+TEST_CASE("an invalid byte is found wherever it sits in a long ASCII run", "[input]") {
+  // The validator skips ASCII 32 and 8 bytes at a time: put the bad byte at every offset of
+  // such blocks, after and before long runs, and at the very end.
+  for (std::size_t at = 0; at < 100; ++at) {
+    std::string text(100, 'a');
+    text[at] = '\x93';  // a curly quote in Windows-1252
+    Buffer b = decode(text);
+    CHECK(encoding_name(b.encoding()) == "windows-1252");
+    CHECK(b.invalid_utf8() == 1);
+    CHECK(b.text().substr(at, 3) == "\xE2\x80\x9C");
+  }
+  CHECK(encoding_name(decode(std::string(100, 'a')).encoding()) == "utf-8");
+}
+
 TEST_CASE("gzip input is recognised by its magic bytes and inflated", "[input]") {
   const std::string plain = "{\"time\":\"2024-01-01T00:00:00Z\"}\n";
   Buffer b = decode(gzip_bytes(plain));
