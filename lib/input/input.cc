@@ -491,7 +491,7 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths,
       } else {
         // A FIFO found while walking would block the scan until some writer appears, and
         // devices or sockets are not logs. Named on the command line they are still read.
-        errors->push_back({p.string(), "not a regular file (" + special_file_kind(status) + "), not read"});
+        errors->push_back({p.string(), "not a regular file (" + special_file_kind(status) + ")"});
       }
     }
   };
