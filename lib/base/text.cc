@@ -82,6 +82,20 @@ std::string escape_for_terminal(std::string_view s) {
           continue;
         }
       }
+      // Bidirectional controls (U+200E/F, U+202A..E, U+2066..9; UTF-8 E2 80 8E/8F,
+      // E2 80 AA..AE, E2 81 A6..A9) reorder what is shown: "admin<RLO>moc.live" would
+      // read as another caller. They are escaped like the C1 controls.
+      if (c == 0xE2 && i + 2 < s.size()) {
+        const auto b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);
+        if ((b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE))) ||
+            (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", ((c & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu));
+          out += buf;
+          i += 2;
+          continue;
+        }
+      }
       out.push_back(static_cast<char>(c));
       continue;
     }

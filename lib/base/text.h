@@ -24,7 +24,8 @@ std::string to_lower(std::string_view s);
 bool glob_match(std::string_view pattern, std::string_view text, bool case_insensitive);
 
 /// Makes untrusted text safe to print on a terminal: C0/C1 controls, DEL and ESC become
-/// visible escapes (`\x1b`, `\n`, `\u009b`), so log bytes can never drive the terminal.
+/// visible escapes (`\x1b`, `\n`, `\u009b`), so log bytes can never drive the terminal;
+/// bidirectional overrides (U+202E, ...) too, so they cannot disguise what is shown.
 std::string escape_for_terminal(std::string_view s);
 
 /// 64-bit FNV-1a, for stable fingerprints (identical across runs and platforms).

@@ -67,9 +67,10 @@ open(sys.argv[1]+"/duplicate-keys.json","w").write(r[:-1]+",\"operationName\":\"
       mkfifo "$dir/withfifo/pipe.json" ;;
     terminal)
       # Terminal control in every field a table shows: clear screen, an OSC 8 hyperlink, the
-      # 8-bit CSI (U+009B), BEL, backspace, and a carriage return that would overwrite.
+      # 8-bit CSI (U+009B), BEL, backspace, a carriage return that would overwrite, and a
+      # right-to-left override that would disguise the name.
       py 'import json,sys
-evil="\x1b[2J\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07\u009b31m\x07\x08\x08\rOK"
+evil="\x1b[2J\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07\u009b31m\x07\x08\x08\rOK\u202elive"
 r=json.loads(sys.argv[2]); r["operationName"]="MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE"
 r["identity"]["claims"]["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"]="eve"+evil
 r["resourceId"]="/subscriptions/s1/resourceGroups/rg"+evil+"/providers/Microsoft.Compute/virtualMachines/vm"+evil

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "base/text.h"
 #include "input/input.h"
 #include "record/record.h"
 #include "test_support.h"
@@ -158,4 +159,17 @@ TEST_CASE("a truncated or corrupt gzip is refused with a reason", "[hostile][gzi
   err.clear();
   CHECK_FALSE(input::buffer_from_bytes(corrupt, {}, &buffer, &err));
   CHECK(err.rfind("gzip: ", 0) == 0);
+}
+
+TEST_CASE("terminal escaping leaves no control or bidi override in log text", "[hostile][terminal]") {
+  const std::string evil =
+      "eve\x1b[2J\x1b]8;;https://evil.example/\x07" "click\x1b]8;;\x07\xc2\x9b" "31m\x08\r"
+      "admin\xe2\x80\xaemoc.live\xe2\x81\xa6x\xe2\x81\xa9\x7f";
+  const std::string shown = base::escape_for_terminal(evil);
+  CHECK(shown ==
+        "eve\\x1b[2J\\x1b]8;;https://evil.example/\\x07click\\x1b]8;;\\x07\\u009b31m\\x08\\r"
+        "admin\\u202emoc.live\\u2066x\\u2069\\x7f");
+  // Ordinary non-ASCII text that merely shares the lead byte E2 stays as written.
+  CHECK(base::escape_for_terminal("a \xe2\x80\x94 b \xe2\x82\xac") == "a \xe2\x80\x94 b \xe2\x82\xac");
+  CHECK(base::escape_for_terminal("cut\xe2\x80") == "cut\xe2\x80");
 }
