@@ -66,11 +66,28 @@ report::InputReport scan_input(const std::string& path, const input::OpenOptions
   return rep;
 }
 
+// One line per input on stderr for -v: what the file was taken for, what was read, and why
+// it gave nothing when it gave nothing. Everything from the file is escaped.
 void describe_input(const report::InputReport& in) {
-  std::fprintf(stderr, "azdetect: %s: %s, %s%s, %llu events, %llu skipped\n",
-               base::escape_for_terminal(in.path).c_str(), in.shape.empty() ? "unreadable" : in.shape.c_str(),
-               in.encoding.c_str(), in.gzip ? " (gzip)" : "", static_cast<unsigned long long>(in.events),
-               static_cast<unsigned long long>(in.skipped));
+  std::string line = base::escape_for_terminal(in.path) + ": ";
+  if (!in.readable && in.shape.empty()) {
+    line += "unreadable";
+  } else {
+    line += in.shape;
+    if (!in.detail.empty()) line += " [" + base::escape_for_terminal(in.detail) + "]";
+    line += ", " + in.encoding + (in.gzip ? " (gzip)" : "");
+    line += ", " + std::to_string(in.records) + " records: " + std::to_string(in.events) + " events, " +
+            std::to_string(in.skipped) + " skipped";
+    if (!in.activity_log) line += "; not an Activity Log, no findings from it";
+  }
+  if (!in.errors.empty()) {
+    const record::ReadIssue& e = in.errors.front();
+    line += "; ";
+    if (in.error_count > 1) line += std::to_string(in.error_count) + " issues, first: ";
+    if (e.line > 0) line += "line " + std::to_string(e.line) + ": ";
+    line += base::escape_for_terminal(e.reason);
+  }
+  std::fprintf(stderr, "azdetect: %s\n", line.c_str());
 }
 
 int run_scan(const Options& opt) {

@@ -11,45 +11,24 @@
 #include "base/text.h"
 #include "input/input.h"
 #include "record/json_scan.h"
-#include "record/record.h"
+#include "record/reader_impl.h"
 
 namespace azd::record {
 
 static_assert(input::kPadding == simdjson::SIMDJSON_PADDING, "input padding must match simdjson's");
 
-namespace {
-
 namespace od = simdjson::ondemand;
 using base::iequals;
+using detail::Extras;
+using detail::FoldedKey;
+using detail::key_of;
+using detail::map_authorization;
+using detail::map_http;
 using detail::skip_ws;
+using detail::string_or_value;
 using detail::value_end;
 
-// Keys are compared after folding case and dropping '_', so camelCase (az CLI, REST),
-// PascalCase (PowerShell, Log Analytics) and snake_case (Python SDK) names meet.
-struct FoldedKey {
-  char buf[48];
-  std::size_t len = 0;
-  bool ok = true;
-  explicit FoldedKey(std::string_view key) {
-    for (char c : key) {
-      if (c == '_') continue;
-      if (len == sizeof buf) {
-        ok = false;
-        return;
-      }
-      buf[len++] = base::lower(c);
-    }
-  }
-  std::string_view view() const { return ok ? std::string_view(buf, len) : std::string_view(); }
-};
-
-// The key of an object field as written (keys in Activity Logs never contain escapes; a key
-// that does simply matches nothing).
-std::string_view key_of(od::field& f) {
-  const char* raw = f.key().raw();
-  const char* end = std::strchr(raw, '"');
-  return end ? std::string_view(raw, static_cast<std::size_t>(end - raw)) : std::string_view();
-}
+namespace {
 
 bool is_activity_category(std::string_view c) {
   static constexpr std::string_view kCategories[] = {
@@ -65,78 +44,44 @@ bool is_legacy_category(std::string_view c) {
   return iequals(c, "Write") || iequals(c, "Delete") || iequals(c, "Action");
 }
 
-}  // namespace
-
-struct Reader::Impl final : EventSource {
-  od::parser parser;
-  mutable od::parser raw_parser;  // for raw_field(), so the main document stays intact
-  mutable std::string raw_scratch;  // padded copy of JSON held inside a string value
-  // The current record's document for raw_field(): several rules may read raw fields of one
-  // event (request and response bodies), and rewinding costs nothing where a new iterate()
-  // re-runs stage 1 over the record. Keyed by the record's first byte; read() resets it.
-  mutable od::document raw_doc;
-  mutable const char* raw_doc_at = nullptr;
-  std::string_view text;
-  ReadResult* result = nullptr;
-  const EventCallback* on_event = nullptr;
-
-  // The record being delivered.
-  std::size_t rec_begin = 0, rec_end = 0;
-
-  // Owned storage for values that are not contiguous in the input.
-  std::string scratch_type;
-
-  // Line counting is incremental: offsets mostly grow, so each byte is counted once.
-  mutable std::uint64_t line_pos = 0, line_no = 1;
-
-  std::uint64_t line_of(std::uint64_t offset) const override {
-    if (offset > text.size()) offset = text.size();
-    if (offset < line_pos) {
-      line_pos = 0;
-      line_no = 1;
-    }
-    const char* p = text.data() + line_pos;
-    const char* end = text.data() + offset;
-    while (p < end) {
-      const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-      if (!nl) break;
-      ++line_no;
-      p = static_cast<const char*>(nl) + 1;
-    }
-    line_pos = offset;
-    return line_no;
+// Names the Azure log type a non-Activity category belongs to, so a user who gets no events
+// from a file is told what the file is (formats.md §9).
+std::string describe_category(std::string_view category, std::string_view resource_id) {
+  struct Known {
+    std::string_view category, what;
+  };
+  static constexpr Known kKnown[] = {
+      {"NetworkSecurityGroupFlowEvent", "NSG flow log"},
+      {"FlowLogFlowEvent", "VNet flow log"},
+      {"AuditLogs", "Entra ID audit log"},
+      {"SignInLogs", "Entra ID sign-in log"},
+      {"NonInteractiveUserSignInLogs", "Entra ID sign-in log"},
+      {"ServicePrincipalSignInLogs", "Entra ID sign-in log"},
+      {"ManagedIdentitySignInLogs", "Entra ID sign-in log"},
+      {"ProvisioningLogs", "Entra ID provisioning log"},
+      {"StorageRead", "Storage resource log"},
+      {"StorageWrite", "Storage resource log"},
+      {"StorageDelete", "Storage resource log"},
+  };
+  for (const Known& k : kKnown) {
+    if (iequals(category, k.category)) return std::string(k.what);
   }
-
-  bool raw_field(std::string_view dotted_path, std::string* out) const override;
-
-  void issue(std::size_t offset, std::string reason) {
-    ++result->issue_count;
-    if (result->issues.size() < kMaxIssues) {
-      result->issues.push_back({offset, line_of(offset), std::move(reason)});
-    }
+  std::string what(category.substr(0, 64));
+  if (iequals(category, "AuditEvent") && base::icontains(resource_id, "microsoft.keyvault")) {
+    return "Key Vault AuditEvent resource log";
   }
+  return "'" + what + "' resource log";
+}
 
-  void skip(std::size_t offset, std::string reason) {
-    ++result->records;
-    ++result->skipped;
-    issue(offset, std::move(reason));
-  }
-
-  // Parses text[begin, end) as one record and delivers it.
-  void record(std::size_t begin, std::size_t end);
-  bool map_object(od::object obj, EventView* ev, std::string* why);
-  void map_claims(od::object claims, EventView* ev, std::string_view* upn, std::string_view* name,
-                  std::string_view* oid);
-  void finish_event(EventView* ev, std::string_view upn, std::string_view name, std::string_view oid);
-
-  // Shape walkers.
-  void read_lines(std::size_t begin);
-  void read_concatenated(std::size_t begin);
-  void read_array(std::size_t open, bool top_level);
-  void read_envelopes(std::size_t begin);
-};
-
-namespace {
+// Integer levels: PowerShell writes the SDK's EventLevel enum (Critical = 0 ... Verbose = 4,
+// formats.md §3.f1); other producers use the Windows event convention (1 = Critical ... 5).
+std::string_view level_name(std::string_view digits, bool zero_based) {
+  static constexpr std::string_view kNames[] = {"Critical", "Error", "Warning", "Informational", "Verbose"};
+  if (digits.size() != 1 || digits[0] < '0' || digits[0] > '5') return digits;
+  int n = digits[0] - '0' - (zero_based ? 0 : 1);
+  if (n < 0 || n > 4) return digits;
+  return kNames[n];
+}
 
 // The JSON text of an object or array value (On Demand has raw_json() only on those types).
 simdjson::error_code raw_json_of(od::value v, od::json_type t, std::string_view* out) {
@@ -150,23 +95,55 @@ simdjson::error_code raw_json_of(od::value v, od::json_type t, std::string_view*
   return a.raw_json().get(*out);
 }
 
-// Reads a string, or the `value` of a {value, localizedValue} object; numbers as their text.
-// `display` (optional) receives localizedValue.
-simdjson::error_code string_or_value(od::value v, std::string_view* out,
-                                     std::string_view* display = nullptr) {
+std::string_view trim_token(std::string_view raw) {
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
+                          raw.back() == '\t' || raw.back() == ','))
+    raw.remove_suffix(1);
+  return raw;
+}
+
+}  // namespace
+
+namespace detail {
+
+void map_authorization(od::object a, EventView* ev) {
+  for (auto af : a) {
+    od::field x;
+    if (std::move(af).get(x)) return;
+    FoldedKey ak(key_of(x));
+    if (ak.view() == "action") string_or_value(x.value(), &ev->authorization_action);
+    else if (ak.view() == "scope") string_or_value(x.value(), &ev->authorization_scope);
+  }
+}
+
+void map_http(od::object h, EventView* ev) {
+  for (auto hf : h) {
+    od::field x;
+    if (std::move(hf).get(x)) return;
+    FoldedKey hk(key_of(x));
+    if (hk.view() == "clientipaddress") {
+      if (ev->caller_ip.empty()) string_or_value(x.value(), &ev->caller_ip);
+    } else if (hk.view() == "method") {
+      string_or_value(x.value(), &ev->http_method);
+    }
+  }
+}
+
+std::string_view key_of(od::field& f) {
+  const char* raw = f.key().raw();
+  const char* end = std::strchr(raw, '"');
+  return end ? std::string_view(raw, static_cast<std::size_t>(end - raw)) : std::string_view();
+}
+
+simdjson::error_code string_or_value(od::value v, std::string_view* out, std::string_view* display) {
   od::json_type t;
   if (auto e = v.type().get(t)) return e;
   switch (t) {
     case od::json_type::string: return v.get_string().get(*out);
     case od::json_type::number:
-    case od::json_type::boolean: {
-      std::string_view raw = v.raw_json_token();
-      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
-                              raw.back() == '\t' || raw.back() == ','))
-        raw.remove_suffix(1);
-      *out = raw;
+    case od::json_type::boolean:
+      *out = trim_token(v.raw_json_token());
       return simdjson::SUCCESS;
-    }
     case od::json_type::object: {
       od::object o;
       if (auto e = v.get_object().get(o)) return e;
@@ -186,107 +163,183 @@ simdjson::error_code string_or_value(od::value v, std::string_view* out,
   }
 }
 
-}  // namespace
+}  // namespace detail
 
-void Reader::Impl::map_claims(od::object claims, EventView* ev, std::string_view* upn,
-                              std::string_view* name, std::string_view* oid) {
+std::uint64_t Reader::Impl::line_of(std::uint64_t offset) const {
+  if (offset > text.size()) offset = text.size();
+  if (offset < line_pos) {
+    line_pos = 0;
+    line_no = 1;
+  }
+  const char* p = text.data() + line_pos;
+  const char* end = text.data() + offset;
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    if (!nl) break;
+    ++line_no;
+    p = static_cast<const char*>(nl) + 1;
+  }
+  line_pos = offset;
+  return line_no;
+}
+
+void Reader::Impl::issue(std::size_t offset, std::string reason) {
+  ++result->issue_count;
+  if (result->issues.size() < kMaxIssues) {
+    result->issues.push_back({offset, line_of(offset), std::move(reason)});
+  }
+}
+
+void Reader::Impl::skip(std::size_t offset, std::string reason) {
+  ++result->records;
+  ++result->skipped;
+  issue(offset, std::move(reason));
+}
+
+void Reader::Impl::skip_non_activity(std::size_t offset, std::string kind) {
+  ++non_activity;
+  if (non_activity_kind.empty()) non_activity_kind = kind;
+  skip(offset, "not an Activity Log record: " + kind);
+}
+
+EventView Reader::Impl::begin_event(std::size_t begin, std::size_t end, bool is_row) {
+  EventView ev;
+  ev.offset = begin;
+  ev.raw = text.substr(begin, end - begin);
+  ev.source = this;
+  rec_begin = begin;
+  rec_end = end;
+  row_mode = is_row;
+  return ev;
+}
+
+void Reader::Impl::reject(std::size_t offset, std::string why, std::string kind) {
+  if (!kind.empty()) skip_non_activity(offset, std::move(kind));
+  else skip(offset, std::move(why));
+}
+
+void Reader::Impl::deliver(EventView* ev) {
+  ++result->records;
+  ++result->events;
+  (*on_event)(*ev);
+}
+
+// Claims: the UPN, name and object-id claims come with their schema URI prefix; PowerShell
+// wraps the dictionary in {"Content": {...}}.
+void Reader::Impl::map_claims(od::object claims, EventView* ev, Extras* x) {
   for (auto field : claims) {
     od::field f;
     if (std::move(field).get(f)) return;
     std::string_view key = key_of(f);
-    std::string_view value;
     auto slash = key.rfind('/');
     std::string_view tail = slash == std::string_view::npos ? key : key.substr(slash + 1);
     std::string_view* target = nullptr;
-    if (iequals(tail, "upn")) target = upn;
-    else if (iequals(tail, "name") && slash != std::string_view::npos) target = name;
-    else if (iequals(tail, "objectidentifier") || iequals(key, "oid")) target = oid;
+    if (iequals(tail, "upn")) target = &x->upn;
+    else if (iequals(tail, "name") && slash != std::string_view::npos) target = &x->name;
+    else if (iequals(tail, "objectidentifier") || iequals(key, "oid")) target = &x->oid;
     else if (iequals(key, "appid")) target = &ev->app_id;
+    else if (iequals(key, "Content")) {
+      od::object inner;
+      if (!f.value().get_object().get(inner)) map_claims(inner, ev, x);
+      continue;
+    }
+    std::string_view value;
     if (target && !f.value().get_string().get(value)) *target = value;
   }
 }
 
-bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why) {
-  std::string_view upn, name, oid, legacy_event_category, status_code;
-  bool identity_is_string = false;
+void Reader::Impl::map_properties(od::object props, EventView* ev, Extras* x) {
+  for (auto pf : props) {
+    od::field f;
+    if (std::move(pf).get(f)) return;
+    FoldedKey pk(key_of(f));
+    std::string_view k = pk.view();
+    if (k == "statusmessage") {
+      // Usually a JSON string; an object is kept as its JSON text.
+      od::value sv = f.value();
+      od::json_type t;
+      if (sv.type().get(t)) return;
+      if (t == od::json_type::object || t == od::json_type::array) {
+        std::string_view raw;
+        if (!raw_json_of(sv, t, &raw)) ev->status_message = raw;
+      } else {
+        string_or_value(sv, &ev->status_message);
+      }
+    } else if (k == "statuscode") {
+      string_or_value(f.value(), &x->status_code);
+    } else if (k == "eventcategory") {
+      string_or_value(f.value(), &x->event_category);
+    } else if (k == "message") {
+      string_or_value(f.value(), &x->message);
+    } else if (k == "content") {
+      od::object inner;  // PowerShell: Properties.Content
+      if (!f.value().get_object().get(inner)) map_properties(inner, ev, x);
+    }
+  }
+}
+
+bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, std::string* kind) {
+  Extras x;
+  bool first_key = true, pascal = false, snake = false, rest_keys = false, storage_keys = false;
   for (auto field : obj) {
     od::field f;
     if (auto e = std::move(field).get(f)) {
       *why = std::string("malformed JSON: ") + simdjson::error_message(e);
       return false;
     }
-    FoldedKey folded(key_of(f));
+    std::string_view raw_key = key_of(f);
+    if (first_key && !raw_key.empty()) {
+      pascal = raw_key[0] >= 'A' && raw_key[0] <= 'Z';
+      first_key = false;
+    }
+    FoldedKey folded(raw_key);
     std::string_view k = folded.view();
     if (k.empty()) continue;
     od::value v = f.value();
     simdjson::error_code e = simdjson::SUCCESS;
+    od::object sub;
     switch (k[0]) {
       case 'a':
-        if (k == "authorization") {
-          od::object a;
-          if (v.get_object().get(a)) break;
-          for (auto af : a) {
-            od::field x;
-            if (std::move(af).get(x)) break;
-            FoldedKey ak(key_of(x));
-            if (ak.view() == "action") e = string_or_value(x.value(), &ev->authorization_action);
-            else if (ak.view() == "scope") e = string_or_value(x.value(), &ev->authorization_scope);
-          }
-        }
+        if (k == "authorization" && !v.get_object().get(sub)) map_authorization(sub, ev);
         break;
       case 'c':
         if (k == "caller") e = string_or_value(v, &ev->caller);
         else if (k == "calleripaddress") e = string_or_value(v, &ev->caller_ip);
         else if (k == "correlationid") e = string_or_value(v, &ev->correlation_id);
         else if (k == "category" || k == "categoryvalue") e = string_or_value(v, &ev->category);
-        else if (k == "claims") {
-          od::object c;
-          if (!v.get_object().get(c)) map_claims(c, ev, &upn, &name, &oid);
-        }
+        else if (k == "claims" && !v.get_object().get(sub)) map_claims(sub, ev, &x);
         break;
       case 'e':
-        if (k == "eventtimestamp") e = string_or_value(v, &ev->time_text);
-        else if (k == "eventdataid") e = string_or_value(v, &ev->event_id);
-        else if (k == "eventname") e = string_or_value(v, &ev->event_name);
+        if (k == "eventtimestamp") {
+          e = string_or_value(v, &ev->time_text);
+          rest_keys = true;
+          snake = raw_key.find('_') != std::string_view::npos;
+        } else if (k == "eventdataid") {
+          e = string_or_value(v, &ev->event_id);
+        } else if (k == "eventname") {
+          e = string_or_value(v, &ev->event_name);
+        }
         break;
       case 'h':
-        if (k == "httprequest") {
-          od::object h;
-          if (v.get_object().get(h)) break;
-          for (auto hf : h) {
-            od::field x;
-            if (std::move(hf).get(x)) break;
-            FoldedKey hk(key_of(x));
-            if (hk.view() == "clientipaddress") e = string_or_value(x.value(), &ev->caller_ip);
-            else if (hk.view() == "method") e = string_or_value(x.value(), &ev->http_method);
-          }
-        }
+        if (k == "httprequest" && !v.get_object().get(sub)) map_http(sub, ev);
         break;
       case 'i':
         if (k == "identity") {
           od::json_type t;
           if (v.type().get(t) || t != od::json_type::object) {
-            identity_is_string = true;  // Entra audit logs write a display string here
+            x.identity_is_string = true;  // Entra audit logs write a display string here
             break;
           }
-          od::object id;
-          if (v.get_object().get(id)) break;
-          for (auto idf : id) {
-            od::field x;
-            if (std::move(idf).get(x)) break;
-            FoldedKey ik(key_of(x));
-            od::object sub;
+          if (v.get_object().get(sub)) break;
+          for (auto idf : sub) {
+            od::field y;
+            if (std::move(idf).get(y)) break;
+            FoldedKey ik(key_of(y));
+            od::object inner;
             if (ik.view() == "claims") {
-              if (!x.value().get_object().get(sub)) map_claims(sub, ev, &upn, &name, &oid);
+              if (!y.value().get_object().get(inner)) map_claims(inner, ev, &x);
             } else if (ik.view() == "authorization") {
-              if (x.value().get_object().get(sub)) continue;
-              for (auto af : sub) {
-                od::field y;
-                if (std::move(af).get(y)) break;
-                FoldedKey ak(key_of(y));
-                if (ak.view() == "action") e = string_or_value(y.value(), &ev->authorization_action);
-                else if (ak.view() == "scope") e = string_or_value(y.value(), &ev->authorization_scope);
-              }
+              if (!y.value().get_object().get(inner)) map_authorization(inner, ev);
             }
           }
         }
@@ -302,31 +355,7 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why) {
         }
         break;
       case 'p':
-        if (k == "properties") {
-          od::object p;
-          if (v.get_object().get(p)) break;  // a string or null: nothing to take
-          for (auto pf : p) {
-            od::field x;
-            if (std::move(pf).get(x)) break;
-            FoldedKey pk(key_of(x));
-            if (pk.view() == "statusmessage") {
-              // Usually a JSON string; an object is kept as its JSON text.
-              od::value sv = x.value();
-              od::json_type t;
-              if (sv.type().get(t)) break;
-              if (t == od::json_type::object || t == od::json_type::array) {
-                std::string_view raw;
-                if (!raw_json_of(sv, t, &raw)) ev->status_message = raw;
-              } else {
-                e = string_or_value(sv, &ev->status_message);
-              }
-            } else if (pk.view() == "statuscode") {
-              e = string_or_value(x.value(), &status_code);
-            } else if (pk.view() == "eventcategory") {
-              e = string_or_value(x.value(), &legacy_event_category);
-            }
-          }
-        }
+        if (k == "properties" && !v.get_object().get(sub)) map_properties(sub, ev, &x);
         break;
       case 'r':
         if (k == "resourceid" || k == "resourceuri") e = string_or_value(v, &ev->resource_id);
@@ -334,6 +363,7 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why) {
         else if (k == "resourceprovidername" || k == "resourceprovidervalue") e = string_or_value(v, &ev->provider);
         else if (k == "resourcetype") e = string_or_value(v, &ev->resource_type);
         else if (k == "resulttype") {
+          storage_keys = true;
           if (ev->status_text.empty()) e = string_or_value(v, &ev->status_text);
         } else if (k == "resultsignature") {
           std::string_view sig;
@@ -350,8 +380,12 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why) {
         else if (k == "subscriptionid") e = string_or_value(v, &ev->subscription);
         break;
       case 't':
-        if (k == "time" || k == "timegenerated") e = string_or_value(v, &ev->time_text);
-        else if (k == "tenantid") e = string_or_value(v, &ev->tenant_id);
+        if (k == "time" || k == "timegenerated") {
+          e = string_or_value(v, &ev->time_text);
+          storage_keys = true;
+        } else if (k == "tenantid") {
+          e = string_or_value(v, &ev->tenant_id);
+        }
         break;
       default: break;
     }
@@ -360,30 +394,39 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why) {
       return false;
     }
   }
-  if (identity_is_string) {
-    *why = "not an Activity Log record (identity is a string, as in Entra ID logs)";
-    return false;
+  ev->level = level_name(ev->level, pascal && rest_keys);
+  if (!complete_event(ev, x, why, kind)) return false;
+  if (dialect == detail::Dialect::unknown) {
+    dialect = rest_keys ? (snake ? detail::Dialect::sdk : pascal ? detail::Dialect::powershell : detail::Dialect::rest)
+              : storage_keys ? detail::Dialect::storage
+                             : detail::Dialect::unknown;
   }
-  if (is_legacy_category(ev->category) && !legacy_event_category.empty()) {
-    ev->category = legacy_event_category;
-  }
-  if (ev->substatus.empty()) ev->substatus = status_code;
-  if (ev->operation.empty()) {
-    *why = "not an Activity Log record (no operationName)";
-    return false;
-  }
-  if (!ev->category.empty() && !is_activity_category(ev->category)) {
-    *why = "not an Activity Log record (category '" + std::string(ev->category) + "')";
-    return false;
-  }
-  finish_event(ev, upn, name, oid);
   return true;
 }
 
-void Reader::Impl::finish_event(EventView* ev, std::string_view upn, std::string_view name,
-                                std::string_view oid) {
-  if (ev->caller.empty()) ev->caller = !upn.empty() ? upn : !name.empty() ? name
-                                       : !ev->app_id.empty() ? ev->app_id : oid;
+bool Reader::Impl::complete_event(EventView* ev, const Extras& x, std::string* why, std::string* kind) {
+  (void)why;
+  if (is_legacy_category(ev->category) && !x.event_category.empty()) ev->category = x.event_category;
+  if (!ev->category.empty() && !is_activity_category(ev->category)) {
+    *kind = describe_category(ev->category, ev->resource_id);
+    return false;
+  }
+  if (x.identity_is_string) {
+    *kind = "Entra ID log (identity is a string)";
+    return false;
+  }
+  if (ev->operation.empty()) {
+    *kind = "a record without an operation name";
+    return false;
+  }
+  if (ev->substatus.empty()) ev->substatus = x.status_code;
+  finish_event(ev, x);
+  return true;
+}
+
+void Reader::Impl::finish_event(EventView* ev, const Extras& x) {
+  if (ev->caller.empty()) ev->caller = !x.upn.empty() ? x.upn : !x.name.empty() ? x.name
+                                       : !ev->app_id.empty() ? ev->app_id : x.oid;
   if (!parse_time(ev->time_text, &ev->time)) ev->time = kNoTime;
   ev->status = parse_status(ev->status_text);
   if (!ev->resource_id.empty()) {
@@ -414,6 +457,10 @@ void Reader::Impl::finish_event(EventView* ev, std::string_view upn, std::string
 }
 
 void Reader::Impl::record(std::size_t begin, std::size_t end) {
+  if (!envelope_kind.empty()) {
+    skip_non_activity(begin, envelope_kind);
+    return;
+  }
   const std::size_t capacity = text.size() - begin + input::kPadding;
   od::document doc;
   if (auto e = parser.iterate(text.data() + begin, end - begin, capacity).get(doc)) {
@@ -436,15 +483,10 @@ void Reader::Impl::record(std::size_t begin, std::size_t end) {
     skip(begin, std::string("malformed JSON: ") + simdjson::error_message(e));
     return;
   }
-  EventView ev;
-  ev.offset = begin;
-  ev.raw = text.substr(begin, end - begin);
-  ev.source = this;
-  rec_begin = begin;
-  rec_end = end;
-  std::string why;
-  if (!map_object(obj, &ev, &why)) {
-    skip(begin, why);
+  EventView ev = begin_event(begin, end, false);
+  std::string why, kind;
+  if (!map_object(obj, &ev, &why, &kind)) {
+    reject(begin, std::move(why), std::move(kind));
     return;
   }
   // On Demand parses lazily: a syntax error after the last field we read would go
@@ -455,9 +497,7 @@ void Reader::Impl::record(std::size_t begin, std::size_t end) {
     skip(begin, "malformed JSON: trailing content after the record");
     return;
   }
-  ++result->records;
-  ++result->events;
-  (*on_event)(ev);
+  deliver(&ev);
 }
 
 void Reader::Impl::read_lines(std::size_t begin) {
@@ -531,6 +571,7 @@ void Reader::Impl::read_envelopes(std::size_t begin) {
     }
     std::size_t j = skip_ws(text, i + 1);
     bool closed = false;
+    envelope_kind.clear();
     while (j < text.size()) {
       if (text[j] == '}') {
         closed = true;
@@ -544,6 +585,15 @@ void Reader::Impl::read_envelopes(std::size_t begin) {
       if (j >= text.size() || text[j] != ':') break;
       j = skip_ws(text, j + 1);
       std::size_t vend = value_end(text, j);
+      if (key == "@odata.context" && vend != std::string_view::npos) {
+        // Microsoft Graph pages share the REST envelope but never hold Activity Log events.
+        std::string_view ctx = text.substr(j, vend - j);
+        auto hash = ctx.find('#');
+        ctx = hash == std::string_view::npos ? std::string_view() : ctx.substr(hash + 1, 60);
+        if (!ctx.empty() && ctx.back() == '"') ctx.remove_suffix(1);
+        envelope_kind = "Microsoft Graph page";
+        if (!ctx.empty()) envelope_kind += " (" + std::string(ctx) + ")";
+      }
       if (vend == std::string_view::npos) {
         if ((key == "records" || key == "value") && text[j] == '[') read_array(j, false);
         else issue(j, "truncated envelope at end of input");
@@ -557,11 +607,12 @@ void Reader::Impl::read_envelopes(std::size_t begin) {
       issue(j, "malformed envelope object");
       return;
     }
+    if (!envelope_kind.empty() && non_activity_kind.empty()) non_activity_kind = envelope_kind;
     i = skip_ws(text, j);
   }
 }
 
-namespace {
+namespace detail {
 
 // Follows `path` (dot-separated, keys folded like FoldedKey) from `v`. JSON held inside a
 // string value (properties.statusMessage, requestbody) is parsed in turn when the path
@@ -618,9 +669,10 @@ bool follow(od::value v, std::string_view path, od::parser* parser, std::string*
   return false;
 }
 
-}  // namespace
+}  // namespace detail
 
 bool Reader::Impl::raw_field(std::string_view dotted_path, std::string* out) const {
+  if (row_mode) return row_raw_field(dotted_path, out);
   if (rec_end <= rec_begin) return false;
   const char* at = text.data() + rec_begin;
   if (raw_doc_at == at) {
@@ -634,11 +686,26 @@ bool Reader::Impl::raw_field(std::string_view dotted_path, std::string* out) con
   od::value root;
   if (raw_doc.get_value().get(root)) return false;
   od::parser nested;
-  return follow(root, dotted_path, &nested, &raw_scratch, 0, out);
+  return detail::follow(root, dotted_path, &nested, &raw_scratch, 0, out);
 }
 
 Reader::Reader() : impl_(std::make_unique<Impl>()) {}
 Reader::~Reader() = default;
+
+namespace {
+
+std::string_view dialect_detail(detail::Dialect d) {
+  switch (d) {
+    case detail::Dialect::storage: return "storage / Event Hub records (time, resultType, identity)";
+    case detail::Dialect::rest: return "REST / az CLI events (camelCase)";
+    case detail::Dialect::powershell: return "PowerShell Get-AzActivityLog events (PascalCase)";
+    case detail::Dialect::sdk: return "Azure SDK as_dict() events (snake_case)";
+    case detail::Dialect::unknown: break;
+  }
+  return "";
+}
+
+}  // namespace
 
 ReadResult Reader::read(std::string_view text, const EventCallback& on_event) {
   ReadResult result;
@@ -648,9 +715,17 @@ ReadResult Reader::read(std::string_view text, const EventCallback& on_event) {
   im.on_event = &on_event;
   im.line_pos = 0;
   im.line_no = 1;
+  im.dialect = detail::Dialect::unknown;
+  im.non_activity = 0;
+  im.non_activity_kind.clear();
+  im.envelope_kind.clear();
+  im.row_mode = false;
+  im.legacy_layout = false;
+  im.rec_begin = im.rec_end = 0;
   im.raw_doc_at = nullptr;  // a new buffer may reuse the old one's addresses
-  result.shape = sniff_shape(text);
-  const std::size_t start = skip_ws(text, 0);
+  const detail::Sniffed sniffed = detail::sniff(text);
+  result.shape = sniffed.shape;
+  const std::size_t start = sniffed.start;
   switch (result.shape) {
     case Shape::empty: break;
     case Shape::json_lines: im.read_lines(start); break;
@@ -658,35 +733,61 @@ ReadResult Reader::read(std::string_view text, const EventCallback& on_event) {
     case Shape::json_array: im.read_array(start, true); break;
     case Shape::records_envelope:
     case Shape::value_page: im.read_envelopes(start); break;
-    case Shape::la_tables:
-    case Shape::la_csv:
+    case Shape::la_tables: im.read_tables(start); break;
+    case Shape::la_csv: im.read_csv(start); break;
     case Shape::unknown:
-      result.fatal = true;
-      im.issue(start, "unsupported content: not a recognised Activity Log export shape");
+      // Not an export at all (a README, a binary): said clearly, never counted as events.
+      result.activity_log = false;
+      result.detail = "not an Activity Log export: " + std::string(sniffed.why);
       break;
   }
-  if (result.events == 0 && result.records > 0) result.activity_log = false;
+  if (result.shape == Shape::la_csv || result.shape == Shape::la_tables) {
+    result.detail = result.shape == Shape::la_csv ? "Log Analytics AzureActivity CSV export"
+                                                  : "Log Analytics query API AzureActivity rows";
+    if (im.legacy_layout) result.detail += " (legacy columns: operation from Properties.message / Authorization.action)";
+  } else if (result.events > 0) {
+    result.detail = std::string(dialect_detail(im.dialect));
+  }
+  if (result.events == 0 && im.non_activity > 0) {
+    result.activity_log = false;
+    result.detail = im.non_activity_kind + ", not an Activity Log";
+  }
   im.result = nullptr;
   im.on_event = nullptr;
+  im.row_mode = false;
   return result;
 }
 
-Shape sniff_shape(std::string_view text) {
-  const std::size_t i = skip_ws(text, 0);
-  if (i == text.size()) return Shape::empty;
-  const char c = text[i];
-  if (c == '[') return Shape::json_array;
-  if (c != '{') return Shape::unknown;
-  // Look at the first key: envelopes name their array first in every producer seen.
+Shape sniff_shape(std::string_view text) { return detail::sniff(text).shape; }
+
+namespace detail {
+namespace {
+
+// Keys that only an event record (not an envelope) starts with.
+bool is_envelope_key(std::string_view key, Shape* shape) {
+  if (key == "records") *shape = Shape::records_envelope;
+  else if (key == "value" || key == "@odata.context" || key == "nextLink" || key == "@odata.nextLink") *shape = Shape::value_page;
+  else if (key == "tables") *shape = Shape::la_tables;
+  else return false;
+  return true;
+}
+
+// Looks at the top-level keys of the object at `i` (at most a few dozen, skipping small
+// values) to tell an envelope from an event.
+Shape object_shape(std::string_view text, std::size_t i) {
   std::size_t k = skip_ws(text, i + 1);
-  if (k < text.size() && text[k] == '"') {
-    std::size_t end = detail::string_end(text, k);
-    if (end != std::string_view::npos) {
-      std::string_view key = text.substr(k + 1, end - k - 2);
-      if (key == "records") return Shape::records_envelope;
-      if (key == "value" || key == "@odata.context") return Shape::value_page;
-      if (key == "tables") return Shape::la_tables;
-    }
+  for (int n = 0; n < 64 && k < text.size() && text[k] == '"'; ++n) {
+    std::size_t end = string_end(text, k);
+    if (end == std::string_view::npos) break;
+    Shape shape;
+    if (is_envelope_key(text.substr(k + 1, end - k - 2), &shape)) return shape;
+    k = skip_ws(text, end);
+    if (k >= text.size() || text[k] != ':') break;
+    k = skip_ws(text, k + 1);
+    std::size_t vend = value_end(text, k);
+    if (vend == std::string_view::npos || vend - k > 4096) break;  // keep sniffing cheap
+    k = skip_ws(text, vend);
+    if (k < text.size() && text[k] == ',') k = skip_ws(text, k + 1);
   }
   // One object per line, or one (possibly pretty-printed) object or several concatenated.
   std::size_t first_end = value_end(text, i);
@@ -694,12 +795,83 @@ Shape sniff_shape(std::string_view text) {
     const void* nl = std::memchr(text.data() + i, '\n', text.size() - i);
     return nl ? Shape::json_lines : Shape::single_object;
   }
-  std::string_view first = text.substr(i, first_end - i);
-  if (first.find('\n') == std::string_view::npos) {
+  if (text.substr(i, first_end - i).find('\n') == std::string_view::npos) {
     std::size_t next = skip_ws(text, first_end);
     if (next < text.size()) return Shape::json_lines;
   }
   return Shape::single_object;
 }
+
+std::string_view first_line(std::string_view text, std::size_t i) {
+  std::size_t nl = text.find('\n', i);
+  std::string_view line = text.substr(i, nl == std::string_view::npos ? std::string_view::npos : nl - i);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  return line;
+}
+
+// A header that names at least two AzureActivity columns (either layout).
+bool is_activity_csv_header(std::string_view line) {
+  if (line.find(',') == std::string_view::npos) return false;
+  int known = 0;
+  std::size_t i = 0;
+  while (i <= line.size() && known < 2) {
+    std::size_t comma = line.find(',', i);
+    std::string_view name = line.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    const Role r = column_role(name);
+    if (r != kRoleCount && r != kTable && r != kType) ++known;
+    if (comma == std::string_view::npos) break;
+    i = comma + 1;
+  }
+  return known >= 2;
+}
+
+}  // namespace
+
+Sniffed sniff(std::string_view text) {
+  Sniffed s;
+  s.start = skip_ws(text, 0);
+  if (s.start == text.size()) {
+    s.shape = Shape::empty;
+    return s;
+  }
+  const char c = text[s.start];
+  if (c == '[') {
+    s.shape = Shape::json_array;
+    return s;
+  }
+  if (c == '{') {
+    s.shape = object_shape(text, s.start);
+    return s;
+  }
+  const std::string_view line = first_line(text, s.start);
+  // A record pasted from a viewer can carry a stray word on its own first line ("Content").
+  bool word = !line.empty() && line.size() <= 32;
+  for (char ch : line) word = word && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'));
+  if (word) {
+    const std::size_t next = skip_ws(text, s.start + line.size());
+    if (next < text.size() && (text[next] == '{' || text[next] == '[')) {
+      Sniffed inner = sniff(text.substr(next));
+      inner.start += next;
+      return inner;
+    }
+  }
+  if (base::istarts_with(line, "#TYPE ")) {
+    s.why = "PowerShell Export-Csv output (nested fields are flattened to type names; export with ConvertTo-Json instead)";
+    return s;
+  }
+  if (is_activity_csv_header(line)) {
+    s.shape = Shape::la_csv;
+    return s;
+  }
+  if (line.find(',') != std::string_view::npos) {
+    s.why = "CSV whose header names no Activity Log columns";
+  } else {
+    s.why = "neither JSON nor CSV (plain text?)";
+  }
+  return s;
+}
+
+}  // namespace detail
 
 }  // namespace azd::record

@@ -5,8 +5,10 @@
 #include <fstream>
 
 #include "input/input.h"
+#include "test_support.h"
 
 using namespace azd::input;
+using azd::test::gzip_bytes;
 
 namespace {
 Buffer decode(std::string_view bytes, bool* ok = nullptr, std::string* err_out = nullptr) {
@@ -18,19 +20,6 @@ Buffer decode(std::string_view bytes, bool* ok = nullptr, std::string* err_out =
   return b;
 }
 
-std::string gzip_bytes(std::string_view plain) {
-  z_stream zs{};
-  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(compressBound(static_cast<uLong>(plain.size())) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-  zs.avail_in = static_cast<uInt>(plain.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 }  // namespace
 
 TEST_CASE("plain UTF-8 passes through unchanged", "[input]") {

@@ -1,6 +1,8 @@
 // Helpers shared by the unit tests: reading text through the real input and record layers.
 #pragma once
 
+#include <zlib.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +43,21 @@ inline Read read_text(std::string_view bytes) {
                         std::string(ev.app_id), ev.offset, ev.source->line_of(ev.offset)});
   });
   return r;
+}
+
+/// `plain` as one gzip member, as a third-party archiver would write it.
+inline std::string gzip_bytes(std::string_view plain) {
+  z_stream zs{};
+  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(compressBound(static_cast<uLong>(plain.size())) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  zs.avail_in = static_cast<uInt>(plain.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
 }
 
 }  // namespace azd::test

@@ -1,0 +1,186 @@
+// Internal to record/: the reader's state, shared by the JSON walkers (reader.cc) and the
+// tabular walkers for Log Analytics CSV and query-API tables (rows.cc). Not a public header:
+// it names simdjson types.
+#pragma once
+
+#include <simdjson.h>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/text.h"
+#include "record/record.h"
+
+namespace azd::record {
+namespace detail {
+
+namespace od = simdjson::ondemand;
+
+/// Keys are compared after folding case and dropping '_', so camelCase (az CLI, REST),
+/// PascalCase (PowerShell, Log Analytics) and snake_case (Python SDK) names meet.
+struct FoldedKey {
+  char buf[48];
+  std::size_t len = 0;
+  bool ok = true;
+  explicit FoldedKey(std::string_view key) {
+    for (char c : key) {
+      if (c == '_') continue;
+      if (len == sizeof buf) {
+        ok = false;
+        return;
+      }
+      buf[len++] = base::lower(c);
+    }
+  }
+  std::string_view view() const { return ok ? std::string_view(buf, len) : std::string_view(); }
+};
+
+/// The key of an object field as written (keys in Activity Logs never contain escapes; a key
+/// that does simply matches nothing).
+std::string_view key_of(od::field& f);
+
+/// Reads a string, or the `value` of a {value, localizedValue} object; numbers as their
+/// text. `display` (optional) receives localizedValue.
+simdjson::error_code string_or_value(od::value v, std::string_view* out,
+                                     std::string_view* display = nullptr);
+
+/// Follows a dotted path from `v` (see EventSource::raw_field), parsing JSON held in
+/// string values when the path continues into them.
+bool follow(od::value v, std::string_view path, od::parser* parser, std::string* scratch,
+            int depth, std::string* out);
+
+/// What the shape sniffer decided, and where the content starts (after whitespace, or
+/// after a stray word line before a pretty-printed record).
+struct Sniffed {
+  Shape shape = Shape::unknown;
+  std::size_t start = 0;
+  std::string_view why;  ///< for Shape::unknown: what the content looks like instead
+};
+Sniffed sniff(std::string_view text);
+
+/// Log Analytics AzureActivity columns the reader understands (Rows::role_col indexes).
+enum Role : std::size_t {
+  kTime, kOperationValue, kOperationLegacy, kStatusValue, kStatusLegacy, kSubstatusValue,
+  kSubstatusLegacy, kCaller, kCallerIp, kCategoryValue, kCategoryLegacy, kCorrelationId,
+  kOperationId, kEventDataId, kLevel, kResourceIdLower, kResourceId, kSubscription,
+  kResourceGroup, kProviderValue, kProviderLegacy, kTenantId, kAuthorization,
+  kAuthorizationD, kClaims, kClaimsD, kProperties, kPropertiesD, kHttpRequest, kTable,
+  kType, kRoleCount
+};
+
+/// Maps a column name (`TimeGenerated [UTC]`, `_ResourceId`, ...) to its role, or
+/// kRoleCount when the reader does not use it.
+Role column_role(std::string_view name);
+
+/// Values taken from properties/claims that feed the normalised view after the record is read.
+struct Extras {
+  std::string_view upn, name, oid;
+  std::string_view event_category;  ///< properties.eventCategory (legacy Write/Delete/Action)
+  std::string_view status_code;     ///< properties.statusCode
+  std::string_view message;         ///< properties.message (the operation, in LA exports)
+  bool identity_is_string = false;
+};
+
+/// authorization{action, scope} and httpRequest{clientIpAddress, method}, in any key case.
+void map_authorization(od::object a, EventView* ev);
+void map_http(od::object h, EventView* ev);
+
+/// The schema family of JSON records, told apart by key spelling (formats.md §2).
+enum class Dialect : std::uint8_t { unknown, storage, rest, powershell, sdk };
+
+}  // namespace detail
+
+struct Reader::Impl final : EventSource {
+  using od_parser = simdjson::ondemand::parser;
+  using od_object = simdjson::ondemand::object;
+
+  od_parser parser;
+  mutable od_parser raw_parser;     // for raw_field(), so the main document stays intact
+  mutable std::string raw_scratch;  // padded copy of JSON held inside a string value
+  // The current record's document for raw_field(): several rules may read raw fields of one
+  // event (request and response bodies), and rewinding costs nothing where a new iterate()
+  // re-runs stage 1 over the record. Keyed by the record's first byte; read() resets it.
+  mutable simdjson::ondemand::document raw_doc;
+  mutable const char* raw_doc_at = nullptr;
+  std::string_view text;
+  ReadResult* result = nullptr;
+  const EventCallback* on_event = nullptr;
+
+  // The record being delivered.
+  std::size_t rec_begin = 0, rec_end = 0;
+
+  // Owned storage for values that are not contiguous in the input.
+  std::string scratch_type;
+
+  // What the records turned out to be, for ReadResult::detail.
+  detail::Dialect dialect = detail::Dialect::unknown;
+  std::uint64_t non_activity = 0;  // records skipped because they are another log type
+  std::string non_activity_kind;   // what the first of those was ("NSG flow log")
+  std::string envelope_kind;       // set when the envelope itself says (Graph @odata.context)
+
+  // Tabular shapes: the columns of the current table and the cells of the current row.
+  // Cells point into the text or into row_scratch; both have kPadding readable bytes after
+  // every cell, so a JSON cell can be parsed in place.
+  struct CellRef {
+    bool in_scratch;
+    std::size_t begin, len;
+  };
+  bool row_mode = false;
+  std::vector<std::string> column_names;  // as written, " [UTC]" removed
+  std::array<std::size_t, detail::kRoleCount> role_col{};
+  std::vector<CellRef> cell_refs;
+  std::vector<std::string_view> cells;
+  std::string row_scratch;
+  bool legacy_layout = false;
+  // One parser per JSON cell that can be live at once while a row is mapped.
+  od_parser cell_parser[4];
+  simdjson::ondemand::document cell_doc[4];
+
+  // Line counting is incremental: offsets mostly grow, so each byte is counted once.
+  mutable std::uint64_t line_pos = 0, line_no = 1;
+
+  std::uint64_t line_of(std::uint64_t offset) const override;
+  bool raw_field(std::string_view dotted_path, std::string* out) const override;
+
+  void issue(std::size_t offset, std::string reason);
+  void skip(std::size_t offset, std::string reason);
+  // A record that is another Azure log type: counted, remembered for the file's detail.
+  void skip_non_activity(std::size_t offset, std::string kind);
+  void deliver(EventView* ev);
+  // A fresh view for the record at text[begin, end), made current for raw_field().
+  EventView begin_event(std::size_t begin, std::size_t end, bool is_row);
+  // Skips a record that failed mapping: `kind` set means another log type.
+  void reject(std::size_t offset, std::string why, std::string kind);
+
+  // JSON records.
+  void record(std::size_t begin, std::size_t end);
+  bool map_object(od_object obj, EventView* ev, std::string* why, std::string* kind);
+  void map_claims(od_object claims, EventView* ev, detail::Extras* x);
+  void map_properties(od_object props, EventView* ev, detail::Extras* x);
+  // Shared end of every shape's mapping: checks the record is Activity Log, fills derived
+  // fields. Returns false with `kind` set for another log type, `why` for anything else.
+  bool complete_event(EventView* ev, const detail::Extras& x, std::string* why, std::string* kind);
+  void finish_event(EventView* ev, const detail::Extras& x);
+
+  // Shape walkers (JSON).
+  void read_lines(std::size_t begin);
+  void read_concatenated(std::size_t begin);
+  void read_array(std::size_t open, bool top_level);
+  void read_envelopes(std::size_t begin);
+
+  // Shape walkers (tabular, rows.cc).
+  void read_csv(std::size_t begin);
+  void read_tables(std::size_t begin);
+  void set_columns();
+  void finish_cells();
+  void map_row(std::size_t begin, std::size_t end);
+  std::string_view cell(detail::Role r) const;
+  bool parse_cell(int slot, std::string_view cell_text, od_object* out);
+  bool row_raw_field(std::string_view dotted_path, std::string* out) const;
+  std::size_t readable_after(const char* p) const;
+};
+
+}  // namespace azd::record
