@@ -199,7 +199,14 @@ void Reader::Impl::skip(std::size_t offset, std::string reason) {
 void Reader::Impl::skip_non_activity(std::size_t offset, std::string kind) {
   ++non_activity;
   if (non_activity_kind.empty()) non_activity_kind = kind;
-  skip(offset, "not an Activity Log record: " + kind);
+  if (result->issues.size() < kMaxIssues) {
+    skip(offset, "not an Activity Log record: " + kind);
+  } else {
+    // A large flow-log folder skips millions of records: count them without building reasons.
+    ++result->records;
+    ++result->skipped;
+    ++result->issue_count;
+  }
 }
 
 EventView Reader::Impl::begin_event(std::size_t begin, std::size_t end, bool is_row) {

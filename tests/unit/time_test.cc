@@ -59,3 +59,18 @@ TEST_CASE("time handles leap days and dates before 1970", "[time]") {
   CHECK(roundtrip("2024-02-29T23:59:59.9999999Z") == "2024-02-29T23:59:59.9999999Z");
   CHECK(roundtrip("1969-12-31T23:59:59.5Z") == "1969-12-31T23:59:59.5000000Z");
 }
+
+TEST_CASE("time reads the US layouts met in Activity Log pipelines, with or without AM/PM and offsets", "[time]") {
+  CHECK(roundtrip("01/09/2007 09:41:00") == "2007-01-09T09:41:00.0000000Z");
+  CHECK(roundtrip("1/9/2007 9:41:00 AM") == "2007-01-09T09:41:00.0000000Z");
+  CHECK(roundtrip("1/9/2007 10:41:00 AM +01:00") == "2007-01-09T09:41:00.0000000Z");
+  CHECK(roundtrip("1/9/2007, 9:41 pm") == "2007-01-09T21:41:00.0000000Z");
+  CHECK(roundtrip("4/28/2021, 13:32:14.029 PM") == "unparsed");
+}
+
+TEST_CASE("time reads PowerShell 7 ISO dates with a local offset and negative /Date()/", "[time]") {
+  CHECK(roundtrip("2019-11-19T22:32:50Z") == "2019-11-19T22:32:50.0000000Z");
+  CHECK(roundtrip("2019-11-20T00:32:50.12+02:00") == "2019-11-19T22:32:50.1200000Z");
+  CHECK(roundtrip("/Date(-1000)/") == "1969-12-31T23:59:59.0000000Z");
+  CHECK(roundtrip("/Date(abc)/") == "unparsed");
+}
