@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <iterator>
 #include <set>
 #include <unordered_map>
 
@@ -158,14 +159,23 @@ Evidence make_evidence(const EventView& ev, const std::string& input) {
   e.correlation_id = ev.correlation_id;
   e.operation_id = ev.operation_id;
   e.event_id = ev.event_id;
+  e.app_id = ev.app_id;
   return e;
 }
 
-// The records of one operation seen so far, for one rule.
-struct OperationState {
-  std::vector<Evidence> records;
-  bool failed = false, succeeded = false, canceled = false;
+// One matched record as kept until finish(): its evidence, the status that settles the
+// operation, the values of the fields its rule groups or ties on, and its duplicate key.
+struct StoredRecord {
+  Evidence evidence;
+  Status status = Status::none;
   std::string subscription, resource_group, resource_name;
+  std::vector<std::string> kept;  // values of Slot::keep, in that order
+  std::uint64_t dedup = 0;        // 0: nothing to compare (never a duplicate)
+};
+
+// The records of one operation, for one matcher.
+struct OperationState {
+  std::vector<StoredRecord> records;
 };
 
 bool evidence_before(const Evidence& a, const Evidence& b) {
@@ -174,13 +184,26 @@ bool evidence_before(const Evidence& a, const Evidence& b) {
   return a.offset < b.offset;
 }
 
-void add_distinct(std::vector<std::string>* v, const std::string& s) {
-  if (!s.empty()) v->push_back(s);
-}
-
+// Sorted, distinct, empties dropped.
 void normalise_list(std::vector<std::string>* v) {
+  v->erase(std::remove(v->begin(), v->end(), std::string()), v->end());
   std::sort(v->begin(), v->end());
   v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+// Resource ids differ only in case between export shapes: one entry per id, the spelling
+// kept is the smallest byte-wise (deterministic whatever the input order).
+void normalise_ids(std::vector<std::string>* v) {
+  std::vector<std::pair<std::string, std::string>> keyed;  // (folded, as written)
+  keyed.reserve(v->size());
+  for (std::string& s : *v) {
+    if (!s.empty()) keyed.emplace_back(base::to_lower(s), std::move(s));
+  }
+  std::sort(keyed.begin(), keyed.end());
+  v->clear();
+  for (std::size_t i = 0; i < keyed.size(); ++i) {
+    if (i == 0 || keyed[i].first != keyed[i - 1].first) v->push_back(std::move(keyed[i].second));
+  }
 }
 
 std::string hex64(std::uint64_t h) {
@@ -193,77 +216,483 @@ std::string hex64(std::uint64_t h) {
   return s;
 }
 
+// An operation whose final status fits a rule's outcome, at the time it settled: the first
+// Succeeded (or Failed) record, or the first record of any status for outcome `any`. A
+// long-running delete counts when it is done, not when it was requested.
+struct Instance {
+  Ticks time = record::kNoTime;
+  const std::string* key = nullptr;
+  const OperationState* op = nullptr;
+  std::vector<std::string> values;  // folded Slot::keep values of the operation
+};
+
+bool settles(const OperationState& op, Outcome want, Ticks* when) {
+  bool failed = false, succeeded = false;
+  Ticks first_failed = INT64_MAX, first_succeeded = INT64_MAX, first_any = INT64_MAX;
+  for (const StoredRecord& r : op.records) {
+    const Ticks t = r.evidence.time == record::kNoTime ? INT64_MAX : r.evidence.time;
+    first_any = std::min(first_any, t);
+    if (r.status == Status::failed) {
+      failed = true;
+      first_failed = std::min(first_failed, t);
+    } else if (r.status == Status::succeeded) {
+      succeeded = true;
+      first_succeeded = std::min(first_succeeded, t);
+    }
+  }
+  Ticks t = INT64_MAX;
+  switch (want) {
+    case Outcome::any: t = first_any; break;
+    case Outcome::succeeded:
+      if (!succeeded || failed) return false;
+      t = first_succeeded;
+      break;
+    case Outcome::failed:
+      if (!failed) return false;
+      t = first_failed;
+      break;
+  }
+  *when = t == INT64_MAX ? record::kNoTime : t;
+  return true;
+}
+
+// The value an operation has for a field its records may disagree on (an IP only on the
+// Started record, upper-case ids in one export): the earliest non-empty one, ties broken
+// by the value, so the choice never depends on input order.
+template <typename Get>
+std::string pick(const OperationState& op, Get get) {
+  const std::string* best = nullptr;
+  Ticks best_time = 0;
+  for (const StoredRecord& r : op.records) {
+    const std::string& v = get(r);
+    if (v.empty()) continue;
+    if (!best || r.evidence.time < best_time || (r.evidence.time == best_time && v < *best)) {
+      best = &v;
+      best_time = r.evidence.time;
+    }
+  }
+  return best ? *best : std::string();
+}
+
+// The value every item shares (case-insensitively), else "".
+std::string common_value(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) {
+    if (v.empty()) return {};
+    if (out.empty()) out = v;
+    else if (!base::iequals(out, v)) return {};
+  }
+  return out;
+}
+
+// The scope a resource protects when `segment` names its type: a lock
+// `/subscriptions/S/resourceGroups/RG/providers/Microsoft.Authorization/locks/L` protects
+// `/subscriptions/S/resourceGroups/RG`. Lower case. Other resources are their own scope.
+std::string scope_of(std::string_view resource_id, std::string_view segment) {
+  std::string id = base::to_lower(resource_id);
+  if (segment.empty()) return id;
+  const std::string marker = "/providers/" + base::to_lower(segment) + "/";
+  const std::size_t at = id.rfind(marker);
+  if (at == std::string::npos || id.find('/', at + marker.size()) != std::string::npos) return id;
+  id.resize(at);
+  return id;
+}
+
+bool inside_scope(std::string_view resource_id, const std::string& scope) {
+  if (scope.empty()) return false;
+  return base::iequals(resource_id, scope) ||
+         (resource_id.size() > scope.size() && resource_id[scope.size()] == '/' && base::istarts_with(resource_id, scope));
+}
+
+constexpr std::string_view kResourceGroupDelete = "Microsoft.Resources/subscriptions/resourceGroups/delete";
+
 }  // namespace
 
 struct Engine::Impl {
-  struct Rule {
-    const Detection* detection;
+  // One compiled condition with the operations it selected. A single-event or windowed
+  // rule has one slot; a sequence has one per step.
+  struct Slot {
     Matcher matcher;
+    Outcome outcome = Outcome::succeeded;
+    std::vector<Field> keep;  // fields stored per record (group_by, distinct, same)
     std::map<std::string, OperationState> operations;  // ordered: deterministic output
   };
+  struct Rule {
+    const Detection* detection;
+    std::vector<std::size_t> slots;
+  };
+  EngineOptions options;
+  std::vector<Slot> slots;
   std::vector<Rule> rules;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_operation;  // folded name -> rules
+  std::unordered_map<std::string, std::vector<std::size_t>> by_operation;  // folded name -> slots
   std::vector<std::size_t> unanchored;
   std::string input;
   EngineStats stats;
-  std::string folded;  // reused per event
+  std::string folded;                   // reused per event
+  std::vector<std::uint64_t> seen;      // duplicate keys of every event, for the count
+  // Children of resource-group deletes: folded correlation id -> resource ids.
+  std::map<std::string, std::vector<std::string>> cascades;
 
-  void match_rule(Rule& rule, const EventView& ev) {
-    if (!eval(rule.matcher, ev)) return;
-    OperationState& op = rule.operations[operation_key(ev)];
-    op.records.push_back(make_evidence(ev, input));
-    if (ev.status == Status::failed) op.failed = true;
-    if (ev.status == Status::succeeded) op.succeeded = true;
-    if (ev.status == Status::canceled) op.canceled = true;
-    if (op.subscription.empty()) op.subscription = ev.subscription;
-    if (op.resource_group.empty()) op.resource_group = ev.resource_group;
-    if (op.resource_name.empty()) op.resource_name = ev.resource_name;
+  std::size_t add_slot(const catalog::Condition& match, Outcome outcome, std::vector<Field> keep) {
+    const std::size_t index = slots.size();
+    slots.push_back({compile(match), outcome, std::move(keep), {}});
+    std::vector<std::string> names;
+    if (operation_anchor(match, &names)) {
+      for (const std::string& n : names) by_operation[n].push_back(index);
+    } else {
+      unanchored.push_back(index);
+    }
+    return index;
   }
 
-  Finding operation_finding(const Rule& rule, const std::string& key, OperationState& op) {
+  void add_rule(const Detection& d) {
+    Rule rule{&d, {}};
+    if (d.sequence.present) {
+      for (const catalog::SequenceStep& step : d.sequence.steps) {
+        rule.slots.push_back(add_slot(step.match, step.outcome, d.sequence.same));
+      }
+    } else {
+      std::vector<Field> keep;
+      if (d.window.present) {
+        keep = d.window.group_by;
+        if (d.window.count_distinct) keep.push_back(d.window.distinct);
+      }
+      rule.slots.push_back(add_slot(d.match, d.outcome, std::move(keep)));
+    }
+    rules.push_back(std::move(rule));
+  }
+
+  // Copies of one event from overlapping exports share an event data id, or else are the
+  // same text; either way they get the same key.
+  static std::uint64_t duplicate_key(const EventView& ev, std::string* scratch) {
+    std::uint64_t h = 0;
+    if (!ev.event_id.empty()) {
+      scratch->assign(ev.event_id);
+      for (char& c : *scratch) c = base::lower(c);
+      h = std::hash<std::string_view>{}(*scratch) ^ 0x9e3779b97f4a7c15ULL;
+    } else if (!ev.raw.empty()) {
+      h = std::hash<std::string_view>{}(ev.raw);
+    }
+    return h == 0 ? 1 : h;
+  }
+
+  void match_slot(Slot& slot, const EventView& ev, std::uint64_t dedup) {
+    if (!eval(slot.matcher, ev)) return;
+    OperationState& op = slot.operations[operation_key(ev)];
+    StoredRecord r;
+    r.evidence = make_evidence(ev, input);
+    r.status = ev.status;
+    r.subscription = ev.subscription;
+    r.resource_group = ev.resource_group;
+    r.resource_name = ev.resource_name;
+    for (Field f : slot.keep) r.kept.emplace_back(field_value(ev, f));
+    r.dedup = dedup;
+    op.records.push_back(std::move(r));
+  }
+
+  // Drops the stored copies of a record seen more than once (overlapping exports), keeping
+  // the one first in (input, offset) order so the evidence does not depend on arrival.
+  static void drop_duplicates(Slot& slot) {
+    std::unordered_map<std::uint64_t, const Evidence*> keep;
+    for (auto& [key, op] : slot.operations) {
+      for (const StoredRecord& r : op.records) {
+        if (r.dedup == 0) continue;
+        auto [it, fresh] = keep.emplace(r.dedup, &r.evidence);
+        if (!fresh && (r.evidence.input < it->second->input ||
+                       (r.evidence.input == it->second->input && r.evidence.offset < it->second->offset))) {
+          it->second = &r.evidence;
+        }
+      }
+    }
+    for (auto it = slot.operations.begin(); it != slot.operations.end();) {
+      auto& records = it->second.records;
+      std::vector<StoredRecord> kept;
+      for (StoredRecord& r : records) {
+        if (r.dedup != 0) {
+          auto k = keep.find(r.dedup);
+          if (k == keep.end()) continue;  // its twin was already kept
+          if (k->second != &r.evidence) continue;
+          keep.erase(k);
+        }
+        kept.push_back(std::move(r));
+      }
+      records = std::move(kept);
+      it = records.empty() ? slot.operations.erase(it) : std::next(it);
+    }
+  }
+
+  // Fills what every kind of finding reports about the operations behind it.
+  void describe(Finding* f, const std::vector<const OperationState*>& ops) const {
+    std::vector<const Evidence*> all;
+    for (const OperationState* op : ops) {
+      for (const StoredRecord& r : op->records) {
+        all.push_back(&r.evidence);
+        f->resources.push_back(r.evidence.resource_id);
+        f->callers.push_back(r.evidence.caller);
+        f->caller_ips.push_back(r.evidence.caller_ip);
+        f->correlation_ids.push_back(r.evidence.correlation_id);
+        f->app_ids.push_back(r.evidence.app_id);
+      }
+    }
+    std::sort(all.begin(), all.end(), [](const Evidence* a, const Evidence* b) { return evidence_before(*a, *b); });
+    normalise_ids(&f->resources);
+    normalise_list(&f->callers);
+    normalise_list(&f->caller_ips);
+    normalise_ids(&f->correlation_ids);
+    normalise_list(&f->app_ids);
+    for (const std::string& corr : f->correlation_ids) {
+      auto it = cascades.find(base::to_lower(corr));
+      if (it == cascades.end()) continue;
+      f->cascaded_resources.insert(f->cascaded_resources.end(), it->second.begin(), it->second.end());
+    }
+    normalise_ids(&f->cascaded_resources);
+    f->evidence_total = all.size();
+    for (std::size_t i = 0; i < all.size() && i < kMaxEvidence; ++i) f->evidence.push_back(*all[i]);
+  }
+
+  static std::string status_text(Outcome want, const OperationState& op) {
+    switch (want) {
+      case Outcome::succeeded: return "Succeeded";
+      case Outcome::failed: return "Failed";
+      case Outcome::any: break;
+    }
+    for (Status s : {Status::failed, Status::succeeded, Status::canceled}) {
+      for (const StoredRecord& r : op.records) {
+        if (r.status == s) return std::string(record::status_name(s));
+      }
+    }
+    return op.records.back().evidence.status;
+  }
+
+  // The operation's own location: subscription, group, name, id, operation name.
+  static void locate(Finding* f, const OperationState& op) {
+    f->subscription = pick(op, [](const StoredRecord& r) -> const std::string& { return r.subscription; });
+    f->resource_group = pick(op, [](const StoredRecord& r) -> const std::string& { return r.resource_group; });
+    f->resource_name = pick(op, [](const StoredRecord& r) -> const std::string& { return r.resource_name; });
+    f->resource_id = pick(op, [](const StoredRecord& r) -> const std::string& { return r.evidence.resource_id; });
+    f->operation = pick(op, [](const StoredRecord& r) -> const std::string& { return r.evidence.operation; });
+  }
+
+  Finding single_finding(const Rule& rule, const Slot& slot, const std::string& key, const OperationState& op) const {
     Finding f;
     f.rule = rule.detection;
-    std::sort(op.records.begin(), op.records.end(), evidence_before);
-    f.first = op.records.front().time;
-    f.last = op.records.back().time;
+    describe(&f, {&op});
+    f.first = f.evidence.front().time;
+    f.last = record::kNoTime;
+    for (const StoredRecord& r : op.records) f.last = std::max(f.last, r.evidence.time);
     f.count = 1;
-    f.subscription = op.subscription;
-    f.resource_group = op.resource_group;
-    f.resource_name = op.resource_name;
-    f.status = op.failed ? "Failed" : op.succeeded ? "Succeeded" : op.canceled ? "Canceled" : op.records.back().status;
-    for (const Evidence& e : op.records) {
-      add_distinct(&f.resources, e.resource_id);
-      add_distinct(&f.callers, e.caller);
-      add_distinct(&f.caller_ips, e.caller_ip);
-      add_distinct(&f.correlation_ids, e.correlation_id);
-      if (f.operation.empty()) f.operation = e.operation;
-      if (f.resource_id.empty()) f.resource_id = e.resource_id;
-    }
-    normalise_list(&f.resources);
-    normalise_list(&f.callers);
-    normalise_list(&f.caller_ips);
-    normalise_list(&f.correlation_ids);
-    f.evidence_total = op.records.size();
-    f.evidence.assign(op.records.begin(),
-                      op.records.begin() + static_cast<std::ptrdiff_t>(std::min(op.records.size(), kMaxEvidence)));
+    locate(&f, op);
+    f.status = status_text(slot.outcome, op);
     f.fingerprint = hex64(base::fnv1a(key, base::fnv1a(rule.detection->id)));
+    return f;
+  }
+
+  // Settled operations of a slot, with their kept values folded.
+  static std::vector<Instance> instances(const Slot& slot) {
+    std::vector<Instance> out;
+    for (const auto& [key, op] : slot.operations) {
+      Instance in;
+      if (!settles(op, slot.outcome, &in.time) || in.time == record::kNoTime) continue;
+      in.key = &key;
+      in.op = &op;
+      for (std::size_t i = 0; i < slot.keep.size(); ++i) {
+        in.values.push_back(base::to_lower(pick(op, [i](const StoredRecord& r) -> const std::string& { return r.kept[i]; })));
+      }
+      out.push_back(std::move(in));
+    }
+    return out;
+  }
+
+  void window_findings(const Rule& rule, std::vector<Finding>* out) const {
+    const catalog::WindowSpec& w = rule.detection->window;
+    const Slot& slot = slots[rule.slots[0]];
+    std::vector<Instance> all = instances(slot);
+    const std::size_t groups = w.group_by.size();
+    // What an instance counts as: its distinct value, or itself.
+    auto counted = [&](const Instance& in) -> const std::string& { return w.count_distinct ? in.values[groups] : *in.key; };
+    if (w.count_distinct) {
+      all.erase(std::remove_if(all.begin(), all.end(), [&](const Instance& in) { return counted(in).empty(); }), all.end());
+    }
+    std::sort(all.begin(), all.end(), [&](const Instance& a, const Instance& b) {
+      for (std::size_t g = 0; g < groups; ++g) {
+        if (a.values[g] != b.values[g]) return a.values[g] < b.values[g];
+      }
+      if (a.time != b.time) return a.time < b.time;
+      if (counted(a) != counted(b)) return counted(a) < counted(b);
+      return *a.key < *b.key;
+    });
+    auto same_group = [&](const Instance& a, const Instance& b) {
+      for (std::size_t g = 0; g < groups; ++g) {
+        if (a.values[g] != b.values[g]) return false;
+      }
+      return true;
+    };
+    for (std::size_t begin = 0; begin < all.size();) {
+      std::size_t end = begin;
+      while (end < all.size() && same_group(all[begin], all[end])) ++end;
+      // Two pointers over the group's instances in time order: [l, r] is the longest window
+      // ending at r that spans at most the timespan. Windows reaching the threshold that
+      // share an instance belong to the same burst.
+      std::map<std::string_view, std::size_t> in_window;
+      std::size_t l = begin;
+      bool bursting = false;
+      std::size_t burst_first = 0, burst_last = 0;
+      for (std::size_t r = begin; r < end; ++r) {
+        ++in_window[counted(all[r])];
+        while (all[r].time - all[l].time > w.timespan_ticks) {
+          auto it = in_window.find(counted(all[l]));
+          if (--it->second == 0) in_window.erase(it);
+          ++l;
+        }
+        if (in_window.size() < w.threshold) continue;
+        if (bursting && l > burst_last) {
+          out->push_back(burst_finding(rule, all, burst_first, burst_last));
+          bursting = false;
+        }
+        if (!bursting) burst_first = l;
+        bursting = true;
+        burst_last = r;
+      }
+      if (bursting) out->push_back(burst_finding(rule, all, burst_first, burst_last));
+      begin = end;
+    }
+  }
+
+  Finding burst_finding(const Rule& rule, const std::vector<Instance>& all, std::size_t first, std::size_t last) const {
+    const catalog::WindowSpec& w = rule.detection->window;
+    Finding f;
+    f.rule = rule.detection;
+    std::vector<const OperationState*> ops;
+    std::vector<std::string> distinct, subscriptions, groups_of_resources, operations;
+    for (std::size_t i = first; i <= last; ++i) {
+      ops.push_back(all[i].op);
+      distinct.push_back(w.count_distinct ? all[i].values[w.group_by.size()] : *all[i].key);
+      Finding where;
+      locate(&where, *all[i].op);
+      subscriptions.push_back(where.subscription);
+      groups_of_resources.push_back(where.resource_group);
+      operations.push_back(where.operation);
+    }
+    describe(&f, ops);
+    normalise_list(&distinct);
+    f.count = distinct.size();
+    f.first = all[first].time;
+    f.last = all[last].time;
+    f.subscription = common_value(subscriptions);
+    f.resource_group = common_value(groups_of_resources);
+    f.operation = common_value(operations);
+    if (f.resources.size() == 1) {
+      f.resource_id = f.resources.front();
+      f.resource_name = std::string(record::split_resource_id(f.resource_id).name);
+    }
+    f.status = status_text(rule.detection->outcome, *all[first].op);
+    std::uint64_t h = base::fnv1a(rule.detection->id);
+    for (std::size_t g = 0; g < w.group_by.size(); ++g) {
+      f.group.emplace_back(std::string(catalog::field_name(w.group_by[g])),
+                           pick(*all[first].op, [g](const StoredRecord& r) -> const std::string& { return r.kept[g]; }));
+      h = base::fnv1a(all[first].values[g], h);
+    }
+    h = base::fnv1a(*all[first].key, base::fnv1a(record::format_time(f.first), h));
+    f.fingerprint = hex64(h);
+    return f;
+  }
+
+  // One finding per operation of the last step, chained to the latest operation of each
+  // earlier step that precedes it within `within`, with equal `same` values and (with
+  // scope_of_first) inside the first step's scope.
+  void sequence_findings(const Rule& rule, std::vector<Finding>* out) const {
+    const catalog::SequenceSpec& seq = rule.detection->sequence;
+    const std::size_t steps = rule.slots.size();
+    // Per step: instances by their joined `same` values, sorted by time.
+    std::vector<std::map<std::string, std::vector<Instance>>> by_tie(steps);
+    auto tie_of = [](const Instance& in, std::string* tie) {
+      tie->clear();
+      for (const std::string& v : in.values) {
+        if (v.empty()) return false;
+        *tie += v;
+        *tie += '\x1f';
+      }
+      return true;
+    };
+    std::string tie;
+    for (std::size_t s = 0; s < steps; ++s) {
+      for (Instance& in : instances(slots[rule.slots[s]])) {
+        if (tie_of(in, &tie)) by_tie[s][tie].push_back(std::move(in));
+      }
+      for (auto& [k, v] : by_tie[s]) {
+        std::sort(v.begin(), v.end(), [](const Instance& a, const Instance& b) {
+          return a.time != b.time ? a.time < b.time : *a.key < *b.key;
+        });
+      }
+    }
+    for (const auto& [tie_key, lasts] : by_tie[steps - 1]) {
+      for (const Instance& last : lasts) {
+        std::vector<const Instance*> chain(steps, nullptr);
+        chain[steps - 1] = &last;
+        bool complete = true;
+        for (std::size_t s = steps - 1; s-- > 0 && complete;) {
+          complete = false;
+          auto it = by_tie[s].find(tie_key);
+          if (it == by_tie[s].end()) break;
+          const std::vector<Instance>& cands = it->second;
+          const Instance& next = *chain[s + 1];
+          auto hi = std::upper_bound(cands.begin(), cands.end(), next.time,
+                                     [](Ticks t, const Instance& in) { return t < in.time; });
+          while (hi != cands.begin()) {
+            const Instance& c = *--hi;
+            if (last.time - c.time > seq.within_ticks) break;
+            if (*c.key == *next.key) continue;
+            if (s == 0 && !seq.scope_of_first.empty() && !covers(c, chain, seq.scope_of_first)) continue;
+            chain[s] = &c;
+            complete = true;
+            break;
+          }
+        }
+        if (complete) out->push_back(sequence_finding(rule, chain));
+      }
+    }
+  }
+
+  static bool covers(const Instance& first, const std::vector<const Instance*>& chain, const std::string& segment) {
+    const std::string scope = scope_of(
+        pick(*first.op, [](const StoredRecord& r) -> const std::string& { return r.evidence.resource_id; }), segment);
+    for (std::size_t s = 1; s < chain.size(); ++s) {
+      const std::string resource =
+          pick(*chain[s]->op, [](const StoredRecord& r) -> const std::string& { return r.evidence.resource_id; });
+      if (!inside_scope(resource, scope)) return false;
+    }
+    return true;
+  }
+
+  Finding sequence_finding(const Rule& rule, const std::vector<const Instance*>& chain) const {
+    const catalog::SequenceSpec& seq = rule.detection->sequence;
+    Finding f;
+    f.rule = rule.detection;
+    std::vector<const OperationState*> ops;
+    for (const Instance* in : chain) ops.push_back(in->op);
+    describe(&f, ops);
+    const Instance& last = *chain.back();
+    locate(&f, *last.op);
+    f.first = chain.front()->time;
+    f.last = last.time;
+    f.count = chain.size();
+    f.status = status_text(seq.steps.back().outcome, *last.op);
+    for (std::size_t g = 0; g < seq.same.size(); ++g) {
+      f.group.emplace_back(std::string(catalog::field_name(seq.same[g])),
+                           pick(*last.op, [g](const StoredRecord& r) -> const std::string& { return r.kept[g]; }));
+    }
+    std::uint64_t h = base::fnv1a(rule.detection->id);
+    for (const Instance* in : chain) h = base::fnv1a(*in->key, h);
+    f.fingerprint = hex64(h);
     return f;
   }
 };
 
-Engine::Engine(const catalog::Catalog& catalog) : impl_(std::make_unique<Impl>()) {
+Engine::Engine(const catalog::Catalog& catalog, EngineOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
   for (const Detection& d : catalog.rules()) {
-    // Windowed and sequence rules are evaluated by their own aggregators (engine issue #4);
-    // until those exist they are not run rather than run wrongly as single-event rules.
-    if (d.window.present || d.sequence.present) continue;
-    const std::size_t index = impl_->rules.size();
-    impl_->rules.push_back({&d, compile(d.match), {}});
-    std::vector<std::string> names;
-    if (operation_anchor(d.match, &names)) {
-      for (const std::string& n : names) impl_->by_operation[n].push_back(index);
-    } else {
-      impl_->unanchored.push_back(index);
-    }
+    if (impl_->options.select && !impl_->options.select(d)) continue;
+    impl_->add_rule(d);
   }
 }
 
@@ -274,27 +703,78 @@ void Engine::begin_input(std::string_view name) { impl_->input = std::string(nam
 void Engine::on_event(const EventView& ev) {
   Impl& im = *impl_;
   ++im.stats.events;
+  const EngineOptions& o = im.options;
+  if (o.since != record::kNoTime || o.until != record::kNoTime) {
+    if (ev.time == record::kNoTime || (o.since != record::kNoTime && ev.time < o.since) ||
+        (o.until != record::kNoTime && ev.time > o.until)) {
+      ++im.stats.out_of_range;
+      return;
+    }
+  }
+  const std::uint64_t dedup = Impl::duplicate_key(ev, &im.folded);
+  im.seen.push_back(dedup);
+  if (ev.authorization_action.size() == kResourceGroupDelete.size() && !ev.resource_id.empty() &&
+      base::iequals(ev.authorization_action, kResourceGroupDelete) && !base::iequals(ev.operation, kResourceGroupDelete)) {
+    im.cascades[base::to_lower(ev.correlation_id)].emplace_back(ev.resource_id);
+  }
   im.folded.assign(ev.operation);
   for (char& c : im.folded) c = base::lower(c);
   if (auto it = im.by_operation.find(im.folded); it != im.by_operation.end()) {
-    for (std::size_t r : it->second) im.match_rule(im.rules[r], ev);
+    for (std::size_t s : it->second) im.match_slot(im.slots[s], ev, dedup);
   }
-  for (std::size_t r : im.unanchored) im.match_rule(im.rules[r], ev);
+  for (std::size_t s : im.unanchored) im.match_slot(im.slots[s], ev, dedup);
+}
+
+void Engine::merge(Engine&& other) {
+  Impl& im = *impl_;
+  Impl& o = *other.impl_;
+  for (std::size_t s = 0; s < im.slots.size() && s < o.slots.size(); ++s) {
+    for (auto& [key, op] : o.slots[s].operations) {
+      auto& records = im.slots[s].operations[key].records;
+      std::move(op.records.begin(), op.records.end(), std::back_inserter(records));
+    }
+    o.slots[s].operations.clear();
+  }
+  im.seen.insert(im.seen.end(), o.seen.begin(), o.seen.end());
+  o.seen.clear();
+  for (auto& [corr, children] : o.cascades) {
+    auto& mine = im.cascades[corr];
+    mine.insert(mine.end(), children.begin(), children.end());
+  }
+  o.cascades.clear();
+  im.stats.events += o.stats.events;
+  im.stats.out_of_range += o.stats.out_of_range;
+  o.stats = {};
 }
 
 std::vector<Finding> Engine::finish() {
+  Impl& im = *impl_;
+  std::vector<std::uint64_t> keys = std::move(im.seen);
+  std::sort(keys.begin(), keys.end());
+  im.stats.duplicates = static_cast<std::uint64_t>(keys.end() - std::unique(keys.begin(), keys.end()));
+  for (auto& [corr, children] : im.cascades) normalise_ids(&children);
+
   std::vector<Finding> findings;
   std::set<std::string> operations;
-  for (Impl::Rule& rule : impl_->rules) {
-    for (auto& [key, op] : rule.operations) {
-      operations.insert(key);
-      const Outcome want = rule.detection->outcome;
-      const bool fires = want == Outcome::any || (want == Outcome::succeeded && op.succeeded && !op.failed) ||
-                         (want == Outcome::failed && op.failed);
-      if (fires) findings.push_back(impl_->operation_finding(rule, key, op));
+  for (Impl::Slot& slot : im.slots) {
+    Impl::drop_duplicates(slot);
+    for (const auto& [key, op] : slot.operations) operations.insert(key);
+  }
+  for (const Impl::Rule& rule : im.rules) {
+    const Detection& d = *rule.detection;
+    if (d.sequence.present) {
+      im.sequence_findings(rule, &findings);
+    } else if (d.window.present) {
+      im.window_findings(rule, &findings);
+    } else {
+      const Impl::Slot& slot = im.slots[rule.slots[0]];
+      for (const auto& [key, op] : slot.operations) {
+        Ticks when;
+        if (settles(op, slot.outcome, &when)) findings.push_back(im.single_finding(rule, slot, key, op));
+      }
     }
   }
-  impl_->stats.operations = operations.size();
+  im.stats.operations = operations.size();
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     if (a.rule->severity != b.rule->severity) return a.rule->severity > b.rule->severity;
     if (a.first != b.first) return a.first < b.first;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,36 +25,59 @@ struct Evidence {
   std::uint64_t offset = 0;   ///< byte offset in the decoded text
   Ticks time = record::kNoTime;
   std::string operation, status, substatus, resource_id, caller, caller_ip, correlation_id,
-      operation_id, event_id;
+      operation_id, event_id, app_id;
 };
 
 /// What a rule found: one operation, one burst of a windowed rule, or one sequence.
 struct Finding {
   const catalog::Detection* rule = nullptr;
   Ticks first = record::kNoTime, last = record::kNoTime;
-  std::uint64_t count = 0;                 ///< operations (or distinct values, for windows)
-  std::vector<std::pair<std::string, std::string>> group;  ///< group-by field and value
+  /// Single-event rules: 1 (one operation). Windows: the distinct values (or operations) in
+  /// the whole burst. Sequences: the operations chained (the number of steps).
+  std::uint64_t count = 0;
+  /// Windows: each group-by field and its value. Sequences: each `same` field and its value.
+  std::vector<std::pair<std::string, std::string>> group;
   std::string subscription, resource_group, resource_id, resource_name, operation, status;
-  std::vector<std::string> resources, callers, caller_ips, correlation_ids;  ///< sorted, distinct
+  std::vector<std::string> resources, callers, caller_ips, correlation_ids, app_ids;  ///< sorted, distinct
+  /// Resources deleted as children of a resource-group delete this finding's operations
+  /// belong to (same correlation id, authorization action resourceGroups/delete), sorted.
+  std::vector<std::string> cascaded_resources;
   std::vector<Evidence> evidence;          ///< sorted by time, at most kMaxEvidence
   std::uint64_t evidence_total = 0;        ///< records that matched, evidence kept or not
   std::string fingerprint;                 ///< stable id: same finding, same id across runs
+  bool suppressed = false;                 ///< matched a suppression entry (see control/)
+  std::string suppression_reason;          ///< that entry's reason
 };
 
 /// Evidence records kept per finding; the count stays exact beyond it.
 inline constexpr std::size_t kMaxEvidence = 50;
 
-/// Totals over a run.
+/// Totals over a run. Counts are final after finish().
 struct EngineStats {
-  std::uint64_t events = 0;
+  std::uint64_t events = 0;       ///< events delivered to on_event(), duplicates included
+  std::uint64_t duplicates = 0;   ///< events dropped as copies of another (same event id, else same text)
+  std::uint64_t out_of_range = 0; ///< events outside --since/--until (or without a time when a range is set)
   std::uint64_t operations = 0;   ///< distinct operations among matched records
+};
+
+/// What to run and on which events.
+struct EngineOptions {
+  /// Only events with since <= time <= until count; kNoTime leaves that side open.
+  Ticks since = record::kNoTime, until = record::kNoTime;
+  /// Rules to run (nullptr: every rule of the catalog).
+  std::function<bool(const catalog::Detection&)> select;
 };
 
 /// Runs every rule of a catalog over events. Feed events with on_event() (any order, any
 /// number of inputs), then call finish() once.
+///
+/// Threads: give each thread its own Engine (built from the same catalog and options), feed
+/// each a disjoint part of the inputs, then merge() them all into one and finish() it. The
+/// findings are byte-identical to those of one engine fed everything, in any order: nothing
+/// is decided before finish(), and finish() sorts by content, never by arrival.
 class Engine {
  public:
-  explicit Engine(const catalog::Catalog& catalog);
+  explicit Engine(const catalog::Catalog& catalog, EngineOptions options = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -64,6 +88,9 @@ class Engine {
   /// Evaluates what needs all events (operation outcomes, windows, sequences) and returns
   /// the findings in a total order: severity (highest first), first time, rule id, fingerprint.
   std::vector<Finding> finish();
+  /// Takes over everything `other` has seen (it must come from the same catalog and options;
+  /// it is left empty). Call before finish().
+  void merge(Engine&& other);
   EngineStats stats() const;
 
  private:

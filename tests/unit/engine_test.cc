@@ -4,40 +4,18 @@
 #include "engine/engine.h"
 #include "input/input.h"
 #include "record/record.h"
+#include "test_support.h"
 
 using namespace azd;
 
 namespace {
 
-// Builds a storage-shaped JSON Lines record.
+using test::builtin;
+using test::run;
+
 std::string line(std::string_view time, std::string_view op, std::string_view result, std::string_view resource,
-                 std::string_view corr, std::string_view caller = "eve@contoso.com") {
-  return "{\"time\":\"" + std::string(time) + "\",\"operationName\":\"" + std::string(op) +
-         "\",\"category\":\"Administrative\",\"resultType\":\"" + std::string(result) + "\",\"resourceId\":\"" +
-         std::string(resource) + "\",\"correlationId\":\"" + std::string(corr) +
-         "\",\"identity\":{\"claims\":{\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn\":\"" +
-         std::string(caller) + "\"}}}\n";
-}
-
-std::vector<engine::Finding> run(const catalog::Catalog& c, const std::vector<std::string>& inputs) {
-  engine::Engine e(c);
-  record::Reader reader;
-  int n = 0;
-  for (const std::string& text : inputs) {
-    input::Buffer b;
-    std::string err;
-    input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
-    e.begin_input("input" + std::to_string(n++));
-    reader.read(b.text(), [&](const record::EventView& ev) { e.on_event(ev); });
-  }
-  return e.finish();
-}
-
-catalog::Catalog builtin() {
-  catalog::Catalog c;
-  std::vector<catalog::LintError> errors;
-  catalog::load_builtin(&c, &errors);
-  return c;
+                 std::string_view corr) {
+  return test::storage_line(time, op, result, resource, corr);
 }
 
 constexpr const char* kVm = "/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMPUTE/VIRTUALMACHINES/VM1";

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/catalog.h"
+#include "engine/engine.h"
 #include "input/input.h"
 #include "record/record.h"
 
@@ -58,6 +60,52 @@ inline std::string gzip_bytes(std::string_view plain) {
   out.resize(zs.total_out);
   deflateEnd(&zs);
   return out;
+}
+
+/// One storage-shaped (PT1H.json) JSON Lines record, with a caller UPN claim and, when
+/// given, a caller IP and an authorization action.
+inline std::string storage_line(std::string_view time, std::string_view op, std::string_view result,
+                                std::string_view resource, std::string_view corr,
+                                std::string_view caller = "eve@contoso.com", std::string_view ip = "",
+                                std::string_view action = "") {
+  std::string s = "{\"time\":\"" + std::string(time) + "\",\"operationName\":\"" + std::string(op) +
+                  "\",\"category\":\"Administrative\",\"resultType\":\"" + std::string(result) +
+                  "\",\"resourceId\":\"" + std::string(resource) + "\",\"correlationId\":\"" + std::string(corr) + "\"";
+  if (!ip.empty()) s += ",\"callerIpAddress\":\"" + std::string(ip) + "\"";
+  s += ",\"identity\":{";
+  if (!action.empty()) s += "\"authorization\":{\"action\":\"" + std::string(action) + "\"},";
+  s += "\"claims\":{\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn\":\"" + std::string(caller) +
+       "\"}}}\n";
+  return s;
+}
+
+/// Feeds `engine` every input text in turn (named input0, input1, ...).
+inline void feed(engine::Engine& engine, const std::vector<std::string>& inputs, int first_name = 0) {
+  record::Reader reader;
+  int n = first_name;
+  for (const std::string& text : inputs) {
+    input::Buffer b;
+    std::string err;
+    input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
+    engine.begin_input("input" + std::to_string(n++));
+    reader.read(b.text(), [&](const record::EventView& ev) { engine.on_event(ev); });
+  }
+}
+
+/// Runs a catalog over the inputs with one engine.
+inline std::vector<engine::Finding> run(const catalog::Catalog& c, const std::vector<std::string>& inputs,
+                                        engine::EngineOptions options = {}) {
+  engine::Engine e(c, std::move(options));
+  feed(e, inputs);
+  return e.finish();
+}
+
+/// The built-in catalog.
+inline catalog::Catalog builtin() {
+  catalog::Catalog c;
+  std::vector<catalog::LintError> errors;
+  catalog::load_builtin(&c, &errors);
+  return c;
 }
 
 }  // namespace azd::test
