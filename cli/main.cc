@@ -11,6 +11,7 @@
 #include "catalog/catalog.h"
 #include "cli/options.h"
 #include "cli/rules_command.h"
+#include "control/control.h"
 #include "engine/engine.h"
 #include "input/input.h"
 #include "record/record.h"
@@ -19,10 +20,9 @@
 namespace azd::cli {
 namespace {
 
-std::string now_rfc3339() {
+record::Ticks now_ticks() {
   const auto now = std::chrono::system_clock::now();
-  const auto ticks = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() / 100;
-  return record::format_time(ticks);
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() / 100;
 }
 
 bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
@@ -92,10 +92,19 @@ void describe_input(const report::InputReport& in) {
 
 int run_scan(const Options& opt) {
   const auto started = std::chrono::steady_clock::now();
+  const record::Ticks now = now_ticks();
 
   // The detection catalog compiled into the binary, plus any --rules files.
   catalog::Catalog rules;
   if (!load_rules(opt.rule_paths, &rules)) return kExitError;
+
+  // Run controls (time range, rule selection, suppressions), all checked before any input is read.
+  control::Controls controls;
+  std::vector<std::string> control_errors;
+  if (!control::resolve(opt.controls, rules, now, &controls, &control_errors)) {
+    for (const std::string& e : control_errors) std::fprintf(stderr, "azdetect: %s\n", e.c_str());
+    return kExitError;
+  }
 
   // How results will be printed.
   report::Format format = report::Format::table;
@@ -105,7 +114,7 @@ int run_scan(const Options& opt) {
   popt.quiet = opt.quiet;
   popt.width = terminal_width();
   std::unique_ptr<report::FindingSink> printer = report::make_printer(format, popt, stdout, stderr);
-  printer->begin({version(), opt.arguments, now_rfc3339()});
+  printer->begin({version(), opt.arguments, record::format_time(now)});
 
   // Which files to read: directories are walked, "-" is standard input.
   std::vector<input::PathError> path_errors;
@@ -114,7 +123,7 @@ int run_scan(const Options& opt) {
   // Every input through one reader into one engine, in command-line order.
   report::Summary summary;
   record::Reader reader;
-  engine::Engine engine(rules);
+  engine::Engine engine(rules, controls.engine_options());
   auto account = [&](const report::InputReport& in) {
     ++summary.files;
     summary.unreadable += in.readable ? 0 : 1;
@@ -137,19 +146,25 @@ int run_scan(const Options& opt) {
   open_options.max_decompressed = opt.max_decompressed;
   for (const std::string& path : files) account(scan_input(path, open_options, reader, engine));
 
-  // Rules that need every event (operation outcomes, windows) are settled now.
-  const std::vector<engine::Finding> findings = engine.finish();
+  // Rules that need every event (operation outcomes, windows, sequences) are settled now;
+  // then the analyst's suppressions mark the findings they expect.
+  std::vector<engine::Finding> findings = engine.finish();
+  std::vector<std::string> warnings;
+  const std::uint64_t suppressed = control::apply_suppressions(&findings, controls.suppressions, now, &warnings);
+  for (const std::string& w : warnings) std::fprintf(stderr, "azdetect: warning: %s\n", w.c_str());
   for (const engine::Finding& f : findings) {
-    ++summary.by_severity[static_cast<int>(f.rule->severity)];
-    printer->finding(f);
+    if (!f.suppressed) ++summary.by_severity[static_cast<int>(f.rule->severity)];
+    if (!f.suppressed || opt.show_suppressed) printer->finding(f);
   }
-  summary.findings = findings.size();
+  summary.findings = findings.size() - suppressed;
+  summary.suppressed = suppressed;
+  summary.duplicates_dropped = engine.stats().duplicates;
   summary.operations = engine.stats().operations;
   summary.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   printer->end(summary);
 
   if (summary.unreadable > 0) return kExitError;
-  return findings.empty() ? kExitClean : kExitFindings;
+  return summary.findings == 0 ? kExitClean : kExitFindings;
 }
 
 // `azdetect --version -v`: which simdjson code runs here (docs/performance.md). bench/run.sh

@@ -18,6 +18,9 @@ constexpr const char* kFooter = R"(Examples:
   azdetect scan activity.json --format json | jq '.findings[].rule.id'
   az monitor activity-log list --offset 7d | azdetect scan -
   azdetect scan insights-activity-logs/ -q     findings only, no summary
+  azdetect scan logs/ --since 7d --min-severity high
+  azdetect scan logs/ --since 2026-03-01T00:00:00Z --until 2026-03-02T00:00:00+01:00
+  azdetect scan logs/ --tag TA0040 --exclude-rule 'AZD-00*' --suppressions suppress.json
 
 Exit codes:
   0  no findings
@@ -76,6 +79,22 @@ int parse_options(int argc, char** argv, Options* out) {
   scan->add_option("--rules", out->rule_paths,
                    "Also load the rules in this file or directory (repeatable; format: docs/detections.md)")
       ->allow_extra_args(false);
+  control::Settings& c = out->controls;
+  // One value per occurrence, so `--rule AZD-002 logs/` leaves logs/ to the paths.
+  auto repeatable = [](CLI::Option* o) { o->allow_extra_args(false); };
+  scan->add_option("--since", c.since,
+                   "Only events at or after this time: RFC 3339 (2026-03-01T00:00:00Z, +02:00 offsets) or a duration "
+                   "before now (90m, 24h, 7d)");
+  scan->add_option("--until", c.until, "Only events at or before this time (same forms as --since)");
+  repeatable(scan->add_option("--rule", c.rules, "Run only these rules: ids or globs (AZD-002, 'AZD-0*'); repeatable"));
+  repeatable(scan->add_option("--exclude-rule", c.exclude_rules, "Do not run these rules: ids or globs; repeatable"));
+  repeatable(scan->add_option("--tag", c.tags,
+                              "Run only rules with this ATT&CK tactic (TA0040), technique (T1485; T1578 includes "
+                              "T1578.003) or tag; repeatable"));
+  scan->add_option("--min-severity", c.min_severity, "Run only rules of at least this severity")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
+  scan->add_option("--suppressions", c.suppressions_path, "JSON file of expected findings to hide (docs/suppressions.md)");
+  scan->add_flag("--show-suppressed", out->show_suppressed, "Also print suppressed findings, marked with the reason");
   scan->footer(kFooter);
   CLI::App* rules = add_rules_commands(app, out);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "input/input.h"
+#include "control/control.h"
 #include "report/report.h"
 
 namespace azd::cli {
@@ -31,6 +32,8 @@ struct Options {
   bool verbose = false;
   /// --max-decompressed: gzip inputs that expand beyond this are refused (bomb guard).
   std::uint64_t max_decompressed = input::kDefaultMaxDecompressed;
+  control::Settings controls;      ///< --since/--until, rule selection, --suppressions
+  bool show_suppressed = false;    ///< print suppressed findings too (marked)
   std::vector<std::string> arguments;  ///< argv without the program name, for the JSON report
 };
 

@@ -140,6 +140,27 @@ bool load_builtin(Catalog* catalog, std::vector<LintError>* errors);
 /// Adds every *.json rule below `dir` (recursively, sorted), or the single file `dir`.
 bool load_directory(Catalog* catalog, const std::string& dir, std::vector<LintError>* errors);
 
+/// One entry of a suppressions file (docs/suppressions.md): which findings it hides and why.
+/// Every list holds alternatives (any may match); empty lists do not constrain.
+struct Suppression {
+  std::string rule;                        ///< rule id or glob ("AZD-00*", "*")
+  std::vector<std::string> callers, app_ids, resource_groups, resource_ids;  ///< globs
+  std::vector<std::string> caller_ips;     ///< addresses or CIDR blocks, IPv4 or IPv6
+  std::string reason;                      ///< required: why these findings are expected
+  std::string expires;                     ///< optional date, YYYY-MM-DD (last day it applies)
+  std::string where;                       ///< "suppressions[3]", for messages
+};
+
+/// The suppressions-file format version this build reads (`"azdetect_suppressions": 1`).
+inline constexpr int kSuppressionsVersion = 1;
+
+/// Parses a suppressions file's text. Returns false (and appends errors naming `origin` and
+/// the member at fault) when it is not valid; unknown members are errors, so a typo can never
+/// widen what an entry hides. Values are checked for shape only (control/ checks addresses
+/// and dates).
+bool parse_suppressions(std::string_view origin, std::string_view json, std::vector<Suppression>* out,
+                        std::vector<LintError>* errors);
+
 /// Parses "20m", "1h", "7d", "90s" into ticks. Returns false when malformed.
 bool parse_duration(std::string_view text, std::int64_t* ticks);
 

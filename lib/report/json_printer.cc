@@ -106,6 +106,12 @@ class JsonPrinter final : public FindingSink {
     w_.begin_object();
     w_.key("id");
     w_.value(f.fingerprint);
+    if (f.suppressed) {  // only printed with --show-suppressed; absent otherwise
+      w_.key("suppressed");
+      w_.value(true);
+      w_.key("suppression_reason");
+      w_.value(f.suppression_reason);
+    }
     w_.key("rule");
     w_.begin_object();
     w_.key("id");

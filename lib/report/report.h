@@ -46,6 +46,7 @@ struct Summary {
   std::uint64_t operations = 0;
   std::uint64_t findings = 0;
   std::uint64_t by_severity[5] = {};   ///< indexed by catalog::Severity
+  std::uint64_t suppressed = 0, duplicates_dropped = 0;
   double elapsed_seconds = 0;
 };
 

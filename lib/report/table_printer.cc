@@ -123,6 +123,7 @@ class TablePrinter final : public FindingSink {
       const std::string next = base::escape_for_terminal(fill_placeholders(r.f->rule->remediation.summary, *r.f));
       *text += "          -> " + fit(next, width > 14 ? width - 13 : 60) + "\n";
       *text += "             details: azdetect rules show " + r.id + "\n";
+      if (r.f->suppressed) *text += "             suppressed: " + base::escape_for_terminal(r.f->suppression_reason) + "\n";
     }
   }
 
