@@ -363,12 +363,15 @@ struct Engine::Impl {
   }
 
   // Copies of one event from overlapping exports share an event data id, or else are the
-  // same text; either way they get the same key.
+  // same text; either way they get the same key. The time and status join the id because
+  // redacted samples reuse one placeholder id ("xxxxxxxx-...") for different events.
   static std::uint64_t duplicate_key(const EventView& ev, std::string* scratch) {
     std::uint64_t h = 0;
     if (!ev.event_id.empty()) {
       scratch->assign(ev.event_id);
       for (char& c : *scratch) c = base::lower(c);
+      scratch->append(reinterpret_cast<const char*>(&ev.time), sizeof ev.time);
+      scratch->push_back(static_cast<char>(ev.status));
       h = std::hash<std::string_view>{}(*scratch) ^ 0x9e3779b97f4a7c15ULL;
     } else if (!ev.raw.empty()) {
       h = std::hash<std::string_view>{}(ev.raw);
