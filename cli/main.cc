@@ -1,19 +1,19 @@
 // azdetect's entry point. main() reads as the pipeline: options -> catalog -> inputs ->
 // records -> engine -> report -> exit code. Each phase lives in its own module under lib/.
-#include <unistd.h>
-
 #include <chrono>
+#include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <new>
 
 #include "base/text.h"
 #include "catalog/catalog.h"
+#include "cli/explore_commands.h"
+#include "cli/inputs.h"
 #include "cli/options.h"
+#include "cli/output.h"
 #include "cli/rules_command.h"
 #include "control/control.h"
 #include "engine/engine.h"
-#include "input/input.h"
 #include "record/record.h"
 #include "report/report.h"
 
@@ -23,47 +23,6 @@ namespace {
 record::Ticks now_ticks() {
   const auto now = std::chrono::system_clock::now();
   return std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() / 100;
-}
-
-bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
-
-int terminal_width() {
-  if (const char* cols = std::getenv("COLUMNS")) {
-    const int n = std::atoi(cols);
-    if (n > 0) return n;
-  }
-  return 120;
-}
-
-// Reads one input through record/ into the engine and describes what it held.
-report::InputReport scan_input(const std::string& path, const input::OpenOptions& open_options,
-                               record::Reader& reader, engine::Engine& engine) {
-  report::InputReport rep;
-  rep.path = path;
-  input::Buffer buffer;
-  std::string err;
-  if (!input::open_input(path, open_options, &buffer, &err)) {
-    rep.readable = false;
-    rep.error_count = 1;
-    rep.errors.push_back({0, 0, err});
-    return rep;
-  }
-  rep.encoding = std::string(input::encoding_name(buffer.encoding()));
-  rep.gzip = buffer.gzip();
-  rep.bytes = buffer.source_bytes();
-  engine.begin_input(path);
-  record::ReadResult result = reader.read(buffer.text(), [&](const record::EventView& ev) { engine.on_event(ev); });
-  rep.shape = std::string(record::shape_name(result.shape));
-  rep.detail = result.detail;
-  rep.activity_log = result.activity_log;
-  rep.readable = !result.fatal;
-  rep.records = result.records;
-  rep.events = result.events;
-  rep.skipped = result.skipped;
-  rep.error_count = result.issue_count;
-  rep.errors = std::move(result.issues);
-  if (!rep.activity_log && rep.detail.empty() && !rep.errors.empty()) rep.detail = rep.errors.front().reason;
-  return rep;
 }
 
 // One line per input on stderr for -v: what the file was taken for, what was read, and why
@@ -90,9 +49,21 @@ void describe_input(const report::InputReport& in) {
   std::fprintf(stderr, "azdetect: %s\n", line.c_str());
 }
 
+// The exit code of a scan: 3 when an input could not be read (the answer is incomplete,
+// whatever was found), else 1 when a finding reaches --fail-on, else 0.
+int exit_code(const report::Summary& s, const std::string& fail_on) {
+  if (s.unreadable > 0) return kExitInputError;
+  catalog::Severity threshold = catalog::Severity::info;
+  if (!catalog::parse_severity(fail_on, &threshold)) return kExitClean;  // "none"
+  for (int i = static_cast<int>(threshold); i < 5; ++i) {
+    if (s.by_severity[i] > 0) return kExitFindings;
+  }
+  return kExitClean;
+}
+
 int run_scan(const Options& opt) {
-  const auto started = std::chrono::steady_clock::now();
-  const record::Ticks now = now_ticks();
+  const RunClock clock;
+  const record::Ticks now = now_ticks();  // relative --since/--until and suppression expiry
 
   // The detection catalog compiled into the binary, plus any --rules files.
   catalog::Catalog rules;
@@ -106,65 +77,56 @@ int run_scan(const Options& opt) {
     return kExitError;
   }
 
-  // How results will be printed.
-  report::Format format = report::Format::table;
-  if (opt.format == "json" || (opt.format == "auto" && !stdout_is_terminal())) format = report::Format::json;
+  // Where and how results will be printed: tables for a person at a terminal, JSON otherwise.
+  Output out;
+  if (!out.open(opt.output, opt.force)) return kExitError;
   report::PrinterOptions popt;
-  popt.color = opt.color == "always" || (opt.color == "auto" && stdout_is_terminal() && !std::getenv("NO_COLOR"));
+  popt.color = out.color(opt.color);
   popt.quiet = opt.quiet;
   popt.width = terminal_width();
-  std::unique_ptr<report::FindingSink> printer = report::make_printer(format, popt, stdout, stderr);
-  printer->begin({version(), opt.arguments, record::format_time(now)});
+  std::unique_ptr<report::FindingSink> printer = report::make_printer(out.format(opt.format), popt, out.file(), stderr);
+  printer->begin({version(), opt.arguments, clock.started()});
 
-  // Which files to read: directories are walked, "-" is standard input.
-  std::vector<input::PathError> path_errors;
-  const std::vector<std::string> files = input::expand_paths(opt.paths, &path_errors);
-
-  // Every input through one reader into one engine, in command-line order.
+  // Every input through one reader into one engine, in command-line order (directories are
+  // walked, "-" is standard input).
   report::Summary summary;
   record::Reader reader;
   engine::Engine engine(rules, controls.engine_options());
-  auto account = [&](const report::InputReport& in) {
-    ++summary.files;
-    summary.unreadable += in.readable ? 0 : 1;
-    summary.bytes += in.bytes;
-    summary.records += in.records;
-    summary.events += in.events;
-    summary.skipped += in.skipped;
+  InputCallbacks callbacks;
+  callbacks.begin = [&](const std::string& path) { engine.begin_input(path); };
+  callbacks.on_event = [&](const record::EventView& ev) {
+    engine.on_event(ev);
+    summary.note_event_time(ev.time);
+  };
+  callbacks.on_input = [&](const report::InputReport& in) {
+    summary.add_input(in);
     if (opt.verbose) describe_input(in);
+    report_unreadable(in);
     printer->input(in);
   };
-  for (const input::PathError& e : path_errors) {
-    report::InputReport in;
-    in.path = e.path;
-    in.readable = false;
-    in.error_count = 1;
-    in.errors.push_back({0, 0, e.reason});
-    account(in);
-  }
   input::OpenOptions open_options;
   open_options.max_decompressed = opt.max_decompressed;
-  for (const std::string& path : files) account(scan_input(path, open_options, reader, engine));
+  std::unique_ptr<report::Progress> progress = make_progress(opt.quiet);
+  read_inputs(opt.paths, open_options, reader, callbacks, progress.get());
 
   // Rules that need every event (operation outcomes, windows, sequences) are settled now;
   // then the analyst's suppressions mark the findings they expect.
   std::vector<engine::Finding> findings = engine.finish();
   std::vector<std::string> warnings;
-  const std::uint64_t suppressed = control::apply_suppressions(&findings, controls.suppressions, now, &warnings);
+  control::apply_suppressions(&findings, controls.suppressions, now, &warnings);
   for (const std::string& w : warnings) std::fprintf(stderr, "azdetect: warning: %s\n", w.c_str());
   for (const engine::Finding& f : findings) {
-    if (!f.suppressed) ++summary.by_severity[static_cast<int>(f.rule->severity)];
     if (!f.suppressed || opt.show_suppressed) printer->finding(f);
   }
-  summary.findings = findings.size() - suppressed;
-  summary.suppressed = suppressed;
+  summary.add_findings(findings);
   summary.duplicates_dropped = engine.stats().duplicates;
   summary.operations = engine.stats().operations;
-  summary.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.elapsed_seconds = clock.elapsed_seconds();
   printer->end(summary);
 
-  if (summary.unreadable > 0) return kExitError;
-  return summary.findings == 0 ? kExitClean : kExitFindings;
+  // A reader that went away (`| head`) is not an error; a full disk is.
+  if (int code = out.finish(printer->write_error()); code >= 0) return code;
+  return exit_code(summary, opt.fail_on);
 }
 
 // `azdetect --version -v`: which simdjson code runs here (docs/performance.md). bench/run.sh
@@ -181,6 +143,9 @@ void print_build_details() {
 
 int main(int argc, char** argv) {
   using namespace azd::cli;
+  // A closed pipe (`azdetect scan ... | head`) must end the run quietly: with SIGPIPE ignored
+  // a write fails with EPIPE, which the printers treat as "stop".
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     Options opt;
     if (int code = parse_options(argc, argv, &opt); code >= 0) return code;
@@ -191,6 +156,10 @@ int main(int argc, char** argv) {
         return kExitClean;
       case Command::scan:
         return run_scan(opt);
+      case Command::search:
+        return run_search(opt);
+      case Command::summary:
+        return run_summary(opt);
       case Command::rules_list:
       case Command::rules_show:
       case Command::rules_lint:

@@ -21,11 +21,19 @@ constexpr const char* kFooter = R"(Examples:
   azdetect scan logs/ --since 7d --min-severity high
   azdetect scan logs/ --since 2026-03-01T00:00:00Z --until 2026-03-02T00:00:00+01:00
   azdetect scan logs/ --tag TA0040 --exclude-rule 'AZD-00*' --suppressions suppress.json
+  azdetect scan logs/ --format sarif -o azdetect.sarif
+  azdetect scan logs/ --fail-on high           exit 1 only for high or critical findings
+  azdetect search logs/ --where correlation_id=90c192cf-d3ac-94af-0f21-ddb66cad4a26
+  azdetect summary logs/                       who did what: per caller, IP, operation, group
 
-Exit codes:
-  0  no findings
-  1  at least one finding
-  2  usage error, or an input could not be read)";
+Exit codes (the highest that applies wins):
+  0  no findings at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage or configuration error (e.g. -o FILE exists without --force)
+  3  some input could not be read: the result is incomplete
+
+Output is reproducible: with SOURCE_DATE_EPOCH set, run.started is that time and the
+elapsed time and rates are 0. See docs/cli.md.)";
 
 constexpr const char* kRulesFooter = R"(Examples:
   azdetect rules list                          every rule: id, severity, status, ATT&CK, tags, title
@@ -33,6 +41,55 @@ constexpr const char* kRulesFooter = R"(Examples:
   azdetect rules show AZD-001                  one rule in full, remediation included
   azdetect rules lint my-rules/                check rule files (exit 2 on any problem)
   azdetect scan logs/ --rules my-rules/        scan with the built-in rules plus your own)";
+
+constexpr const char* kSearchFooter = R"(Examples:
+  azdetect search logs/ --where correlation_id=90c192cf-d3ac-94af-0f21-ddb66cad4a26
+  azdetect search logs/ --where caller=eve@contoso.com --since 2024-05-14T09:00:00Z --until 2024-05-14T10:00:00Z
+  azdetect search logs/ --where operation~virtualmachines/delete --where status=Failed
+  azdetect search logs/ --where caller_ip=203.0.113.45 --format jsonl | jq -r .resource_id
+
+Fields are those of docs/detections.md (operation, status, caller, caller_ip, resource_id,
+resource_group, subscription, correlation_id, ...). = is a case-insensitive equals, ~ a
+case-insensitive contains; several --where must all hold.)";
+
+constexpr const char* kSummaryFooter = R"(Examples:
+  azdetect summary logs/                       per caller, caller IP, operation, resource group
+  azdetect summary logs/ --limit 0             every row, not only the top 20 of each table
+  azdetect summary logs/ --format json | jq '.activity.callers[] | select(.failures > 0)')";
+
+// Options that every command writing results shares.
+void add_output_options(CLI::App* cmd, Options* out, const std::string& formats_help,
+                        const std::vector<std::string>& formats) {
+  std::vector<std::string> allowed = {"auto"};
+  allowed.insert(allowed.end(), formats.begin(), formats.end());
+  cmd->add_option("-f,--format", out->format, formats_help)->check(CLI::IsMember(allowed));
+  cmd->add_option("-o,--output", out->output, "Write results to FILE instead of standard output");
+  cmd->add_flag("--force", out->force, "Overwrite the -o FILE if it exists");
+  cmd->add_option("--color", out->color, "Colour in table output: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_flag("-q,--quiet", out->quiet, "Print results and errors only (no summary, no progress)");
+}
+
+// `azdetect search` and `azdetect summary`: looking at the events themselves.
+std::pair<CLI::App*, CLI::App*> add_explore_commands(CLI::App& app, Options* out) {
+  CLI::App* search = app.add_subcommand("search", "Print the events matching field filters and a time range");
+  search->add_option("paths", out->paths, "Files, directories (recursive) or - for standard input")->required();
+  search->add_option("-w,--where", out->where, "FIELD=VALUE (equals) or FIELD~VALUE (contains); repeatable, all must hold")
+      ->allow_extra_args(false);
+  search->add_option("--since", out->since, "Only events at or after this time (RFC 3339)");
+  search->add_option("--until", out->until, "Only events at or before this time (RFC 3339)");
+  add_output_options(search, out, "Output format: table, jsonl (default: table on a terminal, jsonl otherwise)",
+                     {"table", "jsonl"});
+  search->footer(kSearchFooter);
+
+  CLI::App* summary = app.add_subcommand("summary", "Who did what: events and failures per caller, IP, operation, group");
+  summary->add_option("paths", out->paths, "Files, directories (recursive) or - for standard input")->required();
+  summary->add_option("--limit", out->limit, "Rows per table (default: 20; 0 = all)");
+  add_output_options(summary, out, "Output format: table, json (default: table on a terminal, json otherwise)",
+                     {"table", "json"});
+  summary->footer(kSummaryFooter);
+  return {search, summary};
+}
 
 // `azdetect rules list|show|lint`: the catalog as documentation and a checker for rule files.
 CLI::App* add_rules_commands(CLI::App& app, Options* out) {
@@ -67,11 +124,12 @@ int parse_options(int argc, char** argv, Options* out) {
 
   CLI::App* scan = app.add_subcommand("scan", "Scan Activity Log exports and report findings");
   scan->add_option("paths", out->paths, "Files, directories (recursive) or - for standard input")->required();
-  scan->add_option("-f,--format", out->format, "Output format: table, json (default: table on a terminal, json otherwise)")
-      ->check(CLI::IsMember({"auto", "table", "json"}));
-  scan->add_option("--color", out->color, "Colour in table output: auto, always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  scan->add_flag("-q,--quiet", out->quiet, "Print findings and errors only");
+  add_output_options(scan, out,
+                     "Output format: table, json, jsonl, csv, sarif (default: table on a terminal, json otherwise)",
+                     {"table", "json", "jsonl", "csv", "sarif"});
+  scan->add_option("--fail-on", out->fail_on,
+                   "Lowest severity that makes the exit code 1: info, low, medium, high, critical, none (default: info)")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "none"}));
   scan->add_flag("-v,--verbose", out->verbose, "Describe each input on stderr (shape, encoding, counts)");
   scan->add_option("--max-decompressed", out->max_decompressed,
                    "Refuse a gzip input that expands beyond this size, e.g. 512M (default: 8G)")
@@ -97,6 +155,7 @@ int parse_options(int argc, char** argv, Options* out) {
   scan->add_flag("--show-suppressed", out->show_suppressed, "Also print suppressed findings, marked with the reason");
   scan->footer(kFooter);
   CLI::App* rules = add_rules_commands(app, out);
+  const auto [search, summary] = add_explore_commands(app, out);
 
   try {
     app.parse(argc, argv);
@@ -109,6 +168,10 @@ int parse_options(int argc, char** argv, Options* out) {
     out->command = Command::version;
   } else if (scan->parsed()) {
     out->command = Command::scan;
+  } else if (search->parsed()) {
+    out->command = Command::search;
+  } else if (summary->parsed()) {
+    out->command = Command::summary;
   } else if (rules->parsed()) {
     out->command = rules->get_subcommand("list")->parsed()   ? Command::rules_list
                    : rules->get_subcommand("show")->parsed() ? Command::rules_show

@@ -12,14 +12,17 @@
 
 namespace azd::cli {
 
-/// Documented exit codes (README, --help).
+/// Documented exit codes (README, --help, docs/cli.md). When several apply the highest wins:
+/// a usage error means nothing ran; an unreadable input means the findings may be incomplete,
+/// so "1" or "0" would overstate what was checked.
 enum ExitCode : int {
-  kExitClean = 0,      ///< no findings
-  kExitFindings = 1,   ///< at least one finding
-  kExitError = 2,      ///< usage, configuration or input error
+  kExitClean = 0,       ///< no findings at or above --fail-on
+  kExitFindings = 1,    ///< at least one finding at or above --fail-on
+  kExitError = 2,       ///< usage or configuration error (bad option, -o file exists, bad rule)
+  kExitInputError = 3,  ///< some input could not be read; the result is incomplete
 };
 
-enum class Command { none, scan, version, rules_list, rules_show, rules_lint };
+enum class Command { none, scan, search, summary, version, rules_list, rules_show, rules_lint };
 
 struct Options {
   Command command = Command::none;
@@ -28,12 +31,18 @@ struct Options {
   std::string rule_id;                  ///< rules show ID
   std::string format = "auto";     ///< auto: table on a terminal, json otherwise
   std::string color = "auto";
+  std::string fail_on = "info";    ///< lowest severity that makes the exit code 1, or "none"
+  std::string output;              ///< -o FILE ("" = standard output)
+  bool force = false;              ///< overwrite an existing -o FILE
   bool quiet = false;
   bool verbose = false;
   /// --max-decompressed: gzip inputs that expand beyond this are refused (bomb guard).
   std::uint64_t max_decompressed = input::kDefaultMaxDecompressed;
   control::Settings controls;      ///< --since/--until, rule selection, --suppressions
   bool show_suppressed = false;    ///< print suppressed findings too (marked)
+  std::vector<std::string> where;  ///< search: FIELD=VALUE or FIELD~VALUE filters, all must hold
+  std::string since, until;        ///< search: time range (inclusive), "" = open
+  std::size_t limit = 20;          ///< summary: rows per table (0 = all)
   std::vector<std::string> arguments;  ///< argv without the program name, for the JSON report
 };
 

@@ -822,4 +822,6 @@ std::string_view field_value(const EventView& ev, Field f) {
 
 bool matches(const Condition& c, const EventView& ev) { return eval(compile(c), ev); }
 
+Evidence evidence_from(const EventView& ev, const std::string& input) { return make_evidence(ev, input); }
+
 }  // namespace azd::engine

@@ -104,4 +104,7 @@ std::string_view field_value(const record::EventView& ev, catalog::Field f);
 /// Evaluates one condition on one event (used by tests and by `azdetect search`).
 bool matches(const catalog::Condition& c, const record::EventView& ev);
 
+/// An owned copy of what an event's evidence record holds (used by `azdetect search`).
+Evidence evidence_from(const record::EventView& ev, const std::string& input);
+
 }  // namespace azd::engine

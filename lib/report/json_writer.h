@@ -28,6 +28,13 @@ class JsonWriter {
   void value(bool b);
   void null();
   void strings(const std::vector<std::string>& list);
+  void value(const std::vector<std::string>& list) { strings(list); }
+  /// key(k) then value(v): one object member.
+  template <class T>
+  void member(std::string_view k, const T& v) {
+    key(k);
+    value(v);
+  }
 
  private:
   void before_value();

@@ -8,10 +8,28 @@
 
 namespace azd::report::detail {
 
+/// A printer that writes one whole document at end(), so it keeps what it is given until then.
+class DocumentPrinter : public FindingSink {
+ public:
+  explicit DocumentPrinter(std::FILE* out) : out_(out) {}
+  void begin(const RunInfo& run) override { run_ = run; }
+  void input(const InputReport& in) override { inputs_.push_back(in); }
+  void finding(const engine::Finding& f) override { findings_.push_back(&f); }
+
+ protected:
+  std::FILE* out_;
+  RunInfo run_;
+  std::vector<InputReport> inputs_;
+  std::vector<const engine::Finding*> findings_;
+};
+
 std::unique_ptr<FindingSink> make_table_printer(const PrinterOptions& options, std::FILE* out, std::FILE* err);
 std::unique_ptr<FindingSink> make_json_printer(const PrinterOptions& options, std::FILE* out);
+std::unique_ptr<FindingSink> make_jsonl_printer(const PrinterOptions& options, std::FILE* out);
+std::unique_ptr<FindingSink> make_csv_printer(const PrinterOptions& options, std::FILE* out);
+std::unique_ptr<FindingSink> make_sarif_printer(const PrinterOptions& options, std::FILE* out);
 
-/// Writes all of `s` to `f`; false on a write error (EPIPE included).
-bool write_all(std::FILE* f, std::string_view s);
+/// Writes all of `s` to `f` and flushes. Returns 0, or the errno of the failure.
+int write_text(std::FILE* f, std::string_view s);
 
 }  // namespace azd::report::detail

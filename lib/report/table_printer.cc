@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/text.h"
+#include "report/layout.h"
 #include "report/printers.h"
 
 namespace azd::report::detail {
@@ -19,33 +20,6 @@ const char* severity_color(catalog::Severity s) {
     case catalog::Severity::info: return "\x1b[2m";
   }
   return "";
-}
-
-// Width in terminal columns, counting each UTF-8 code point as one.
-std::size_t display_width(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
-// Cuts to `width` columns, marking the cut with "…" and never splitting a code point.
-std::string fit(std::string_view s, std::size_t width) {
-  if (display_width(s) <= width) return std::string(s);
-  if (width == 0) return "";
-  std::string out;
-  std::size_t cols = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool starts = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-    if (starts && ++cols > width - 1) break;
-    out.push_back(s[i]);
-  }
-  return out + "…";
-}
-
-std::string pad(std::string s, std::size_t width) {
-  const std::size_t w = display_width(s);
-  if (w < width) s.append(width - w, ' ');
-  return s;
 }
 
 // Resource ids are long; the group and the name identify a resource at a glance.
@@ -74,8 +48,10 @@ class TablePrinter final : public FindingSink {
     } else {
       render(&text);
     }
-    write_all(out_, text);
-    if (!options_.quiet) write_all(err_, summary(s));
+    emit(out_, text);
+    std::string err = notes();
+    if (!options_.quiet) err += summary(s);
+    if (!err.empty()) emit_err(err);
   }
 
  private:
@@ -127,15 +103,13 @@ class TablePrinter final : public FindingSink {
     }
   }
 
-  std::string summary(const Summary& s) const {
+  // Problems with inputs are always shown (errors survive -q); unreadable inputs are reported
+  // by the caller for every format, so they are not repeated here.
+  std::string notes() const {
     std::string out;
     for (const InputReport& in : notes_) {
+      if (!in.readable) continue;
       const std::string path = base::escape_for_terminal(in.path);
-      if (!in.readable) {
-        out += fmt::format("azdetect: {}: not read: {}\n", path,
-                           in.errors.empty() ? "" : base::escape_for_terminal(in.errors.front().reason));
-        continue;
-      }
       if (!in.activity_log) {
         out += fmt::format("azdetect: {}: not an Activity Log ({}): {} records ignored\n", path,
                            base::escape_for_terminal(in.detail.empty() ? in.shape : in.detail), in.records);
@@ -149,20 +123,44 @@ class TablePrinter final : public FindingSink {
         out += fmt::format("  ... and {} more\n", in.error_count - in.errors.size());
       }
     }
-    out += fmt::format("{} file(s), {} events, {} skipped, {} finding(s)", s.files, s.events, s.skipped, s.findings);
-    if (s.findings) {
-      out += " (";
-      bool first = true;
-      for (int i = 4; i >= 0; --i) {
-        if (!s.by_severity[i]) continue;
-        out += fmt::format("{}{} {}", first ? "" : ", ", s.by_severity[i],
-                           catalog::severity_name(static_cast<catalog::Severity>(i)));
-        first = false;
-      }
-      out += ")";
-    }
-    out += fmt::format(" in {:.2f}s\n", s.elapsed_seconds);
     return out;
+  }
+
+  static std::string counts(const std::vector<NameCount>& list) {
+    std::string out;
+    for (const NameCount& c : list) {
+      out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", base::escape_for_terminal(c.name), c.count);
+    }
+    return out;
+  }
+
+  static std::string summary(const Summary& s) {
+    std::string out = fmt::format("{} file(s), {:.1f} MB, {} events, {} operations", s.files,
+                                  static_cast<double>(s.bytes) / 1e6, s.events, s.operations);
+    if (s.first_event != record::kNoTime) {
+      out += fmt::format(", {} .. {}", record::format_time(s.first_event), record::format_time(s.last_event));
+    }
+    out += fmt::format("\n{} finding(s)", s.findings);
+    bool first = true;
+    for (int i = 4; i >= 0; --i) {
+      if (!s.by_severity[i]) continue;
+      out += fmt::format("{}{} {}", first ? ": " : ", ", s.by_severity[i],
+                         catalog::severity_name(static_cast<catalog::Severity>(i)));
+      first = false;
+    }
+    out += fmt::format("; {} suppressed, {} duplicate(s) dropped, {} input(s) with errors\n", s.suppressed,
+                       s.duplicates_dropped, s.inputs_with_errors);
+    if (!s.top_rules.empty()) out += "top rules: " + counts(s.top_rules) + "\n";
+    if (!s.top_callers.empty()) out += "top callers: " + counts(s.top_callers) + "\n";
+    out += fmt::format("{:.2f}s, {:.1f} MB/s, {:.0f} events/s\n", s.elapsed_seconds, s.bytes_per_second() / 1e6,
+                       s.events_per_second());
+    return out;
+  }
+
+  // stderr is best effort: a closed stderr must not turn into an output error.
+  void emit_err(const std::string& text) const {
+    std::fwrite(text.data(), 1, text.size(), err_);
+    std::fflush(err_);
   }
 
   PrinterOptions options_;

@@ -10,6 +10,8 @@ case_file="$2"
 base="${case_file%.cmd}"
 export AZD
 export NO_COLOR=1 COLUMNS=120 TZ=UTC LC_ALL=C
+# Fixes run.started and zeroes elapsed times, so whole outputs can be compared (docs/cli.md).
+export SOURCE_DATE_EPOCH=1700000000
 
 if head -n1 "$case_file" | grep -q '^# requires: shared'; then
   if [ ! -d ../shared/data/activity-logs ]; then

@@ -38,3 +38,57 @@ TEST_CASE("glob matching is linear and case-insensitive on request", "[base]") {
   CHECK(base::glob_match("*a*a*a*a*b", std::string(200, 'a') + "b", false));
   CHECK_FALSE(base::glob_match("*a*a*a*a*b", std::string(200, 'a'), false));
 }
+
+TEST_CASE("csv cells that a spreadsheet would evaluate are neutralised", "[report][security]") {
+  auto cell = [](std::string_view s) {
+    std::string out;
+    report::append_csv_cell(&out, s);
+    return out;
+  };
+  CHECK(cell("=1+2") == "\"'=1+2\"");
+  CHECK(cell("+cmd") == "\"'+cmd\"");
+  CHECK(cell("-2") == "\"'-2\"");
+  CHECK(cell("@SUM(A1)") == "\"'@SUM(A1)\"");
+  CHECK(cell("\tx") == "\\tx");  // a visible escape, which no spreadsheet strips
+  CHECK(cell("a,b") == "\"a,b\"");
+  CHECK(cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(cell("line\nbreak\x1b[2J") == "line\\nbreak\\x1b[2J");
+  CHECK(cell("plain") == "plain");
+  CHECK(cell("") == "");
+}
+
+TEST_CASE("summary top lists are ordered by count, then name, and capped", "[report]") {
+  catalog::Detection high, low;
+  high.id = "AZD-900";
+  high.severity = catalog::Severity::high;
+  low.id = "AZD-100";
+  low.severity = catalog::Severity::low;
+  std::vector<engine::Finding> findings(8);
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    findings[i].rule = i < 3 ? &high : &low;
+    findings[i].callers = {"caller-" + std::to_string(i % 7)};
+  }
+  report::Summary s;
+  s.add_findings(findings);
+  CHECK(s.findings == 8);
+  CHECK(s.by_severity[static_cast<int>(catalog::Severity::high)] == 3);
+  CHECK(s.by_severity[static_cast<int>(catalog::Severity::low)] == 5);
+  REQUIRE(s.top_rules.size() == 2);
+  CHECK(s.top_rules[0].name == "AZD-100");
+  CHECK(s.top_rules[0].count == 5);
+  REQUIRE(s.top_callers.size() == report::kTopEntries);
+  CHECK(s.top_callers[0].name == "caller-0");  // 2 findings; the rest tie at 1, by name
+  CHECK(s.top_callers[1].name == "caller-1");
+}
+
+TEST_CASE("the covered time span ignores events without a time", "[report]") {
+  report::Summary s;
+  s.note_event_time(record::kNoTime);
+  CHECK(s.first_event == record::kNoTime);
+  s.note_event_time(50);
+  s.note_event_time(10);
+  s.note_event_time(record::kNoTime);
+  s.note_event_time(30);
+  CHECK(s.first_event == 10);
+  CHECK(s.last_event == 50);
+}
