@@ -90,6 +90,21 @@ bool read_fraction(Cursor* c, std::int64_t* ticks) {
   return true;
 }
 
+// An optional zone offset, "+HH:MM", "+HHMM" or "-HH", into minutes east of UTC. Returns
+// false only for a malformed or out-of-range offset; no offset at all leaves `minutes` as is.
+bool read_offset(Cursor* c, std::int64_t* minutes) {
+  if (c->done() || (c->s[c->i] != '+' && c->s[c->i] != '-')) return true;
+  const bool negative = c->s[c->i] == '-';
+  ++c->i;
+  std::int64_t oh, om = 0;
+  if (!c->digits(2, 2, &oh)) return false;
+  c->eat(':');
+  c->digits(2, 2, &om);
+  if (oh > 23 || om > 59) return false;
+  *minutes = (negative ? -1 : 1) * (oh * 60 + om);
+  return true;
+}
+
 bool parse_rfc3339(std::string_view text, Ticks* out) {
   Cursor c{text};
   std::int64_t y, mo, d, h, mi, s = 0, frac = 0, off = 0;
@@ -101,18 +116,7 @@ bool parse_rfc3339(std::string_view text, Ticks* out) {
   if (c.eat(':')) {
     if (!c.digits(2, 2, &s) || !read_fraction(&c, &frac)) return false;
   }
-  if (c.eat('Z') || c.eat('z')) {
-    // UTC
-  } else if (!c.done() && (c.s[c.i] == '+' || c.s[c.i] == '-')) {
-    const bool negative = c.s[c.i] == '-';
-    ++c.i;
-    std::int64_t oh, om = 0;
-    if (!c.digits(2, 2, &oh)) return false;
-    c.eat(':');
-    c.digits(2, 2, &om);
-    if (oh > 23 || om > 59) return false;
-    off = (negative ? -1 : 1) * (oh * 60 + om);
-  }
+  if (!c.eat('Z') && !c.eat('z') && !read_offset(&c, &off)) return false;
   // No zone at all: Azure writes UTC everywhere, so it is read as UTC.
   return c.done() && make_ticks(y, mo, d, h, mi, s, frac, off, out);
 }
@@ -168,15 +172,7 @@ bool parse_us_date(std::string_view text, Ticks* out) {
     if (h == 12) h = 0;
   }
   c.skip_spaces();
-  if (!c.done() && (c.s[c.i] == '+' || c.s[c.i] == '-')) {
-    const bool negative = c.s[c.i] == '-';
-    ++c.i;
-    std::int64_t oh, om = 0;
-    if (!c.digits(2, 2, &oh)) return false;
-    c.eat(':');
-    c.digits(2, 2, &om);
-    off = (negative ? -1 : 1) * (oh * 60 + om);
-  }
+  if (!read_offset(&c, &off)) return false;
   return c.done() && make_ticks(y, mo, d, h, mi, s, frac, off, out);
 }
 

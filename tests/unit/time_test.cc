@@ -74,3 +74,9 @@ TEST_CASE("time reads PowerShell 7 ISO dates with a local offset and negative /D
   CHECK(roundtrip("/Date(-1000)/") == "1969-12-31T23:59:59.0000000Z");
   CHECK(roundtrip("/Date(abc)/") == "unparsed");
 }
+
+TEST_CASE("time rejects out-of-range zone offsets in every layout", "[time]") {
+  CHECK(roundtrip("2022-03-22T10:48:48+24:00") == "unparsed");
+  CHECK(roundtrip("4/28/2021, 2:32:14 PM +99:00") == "unparsed");
+  CHECK(roundtrip("4/28/2021, 2:32:14 PM +01:00") == "2021-04-28T13:32:14.0000000Z");
+}
