@@ -530,6 +530,9 @@ bool parse_duration(std::string_view text, std::int64_t* ticks) {
     case 'w': seconds = n * 7 * 86400; break;
     default: return false;
   }
+  // Durations beyond a century are no window anyone means, and larger ones would overflow
+  // the 100 ns ticks (found by the rules fuzzer: "19999999983600s").
+  if (seconds > 100LL * 366 * 86400) return false;
   *ticks = seconds * 10'000'000;
   return true;
 }

@@ -682,14 +682,13 @@ bool Reader::Impl::raw_field(std::string_view dotted_path, std::string* out) con
   if (row_mode) return row_raw_field(dotted_path, out);
   if (rec_end <= rec_begin) return false;
   const char* at = text.data() + rec_begin;
-  if (raw_doc_at == at) {
-    raw_doc.rewind();
-  } else {
-    raw_doc_at = nullptr;
-    const std::size_t capacity = text.size() - rec_begin + input::kPadding;
-    if (raw_parser.iterate(at, rec_end - rec_begin, capacity).get(raw_doc)) return false;
-    raw_doc_at = at;
-  }
+  // Each call parses the record afresh. Rewinding a cached document was faster, but the
+  // ingest fuzzer found records after which the cached document no longer had a parser
+  // (fuzz/regressions/ingest/crash-7d4a...), so correctness wins until that is understood.
+  raw_doc_at = nullptr;
+  raw_doc = od::document();
+  const std::size_t capacity = text.size() - rec_begin + input::kPadding;
+  if (raw_parser.iterate(at, rec_end - rec_begin, capacity).get(raw_doc)) return false;
   od::value root;
   if (raw_doc.get_value().get(root)) return false;
   od::parser nested;
