@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <new>
+#include <vector>
 
 #include "base/text.h"
 #include "catalog/catalog.h"
@@ -35,8 +36,9 @@ void describe_input(const report::InputReport& in) {
     line += in.shape;
     if (!in.detail.empty()) line += " [" + base::escape_for_terminal(in.detail) + "]";
     line += ", " + in.encoding + (in.gzip ? " (gzip)" : "");
-    line += ", " + std::to_string(in.records) + " records: " + std::to_string(in.events) + " events, " +
-            std::to_string(in.skipped) + " skipped";
+    line += ", " + std::to_string(in.records) + " records = " + std::to_string(in.events) + " events + " +
+            std::to_string(in.skipped) + " skipped + " + std::to_string(in.duplicates) + " duplicates";
+    if (in.out_of_range > 0) line += " (" + std::to_string(in.out_of_range) + " events outside --since/--until)";
     if (!in.activity_log) line += "; not an Activity Log, no findings from it";
   }
   if (!in.errors.empty()) {
@@ -47,6 +49,14 @@ void describe_input(const report::InputReport& in) {
     line += base::escape_for_terminal(e.reason);
   }
   std::fprintf(stderr, "azdetect: %s\n", line.c_str());
+}
+
+// Which events were copies is known only once every input is read: the engine moves each
+// input's copies from `events` to `duplicates`, so records == events + skipped + duplicates.
+void add_engine_counts(report::InputReport* in, const engine::InputStats& counts) {
+  in->events -= counts.duplicates;
+  in->duplicates = counts.duplicates;
+  in->out_of_range = counts.out_of_range;
 }
 
 // The exit code of a scan: 3 when an input could not be read (the answer is incomplete,
@@ -88,21 +98,21 @@ int run_scan(const Options& opt) {
   printer->begin({version(), opt.arguments, clock.started()});
 
   // Every input through one reader into one engine, in command-line order (directories are
-  // walked, "-" is standard input).
+  // walked, "-" is standard input). An input's index for the engine is the position of its
+  // report in `inputs`.
   report::Summary summary;
+  std::vector<report::InputReport> inputs;
   record::Reader reader;
   engine::Engine engine(rules, controls.engine_options());
   InputCallbacks callbacks;
-  callbacks.begin = [&](const std::string& path) { engine.begin_input(path); };
+  callbacks.begin = [&](const std::string& path) { engine.begin_input(path, inputs.size()); };
   callbacks.on_event = [&](const record::EventView& ev) {
     engine.on_event(ev);
     summary.note_event_time(ev.time);
   };
   callbacks.on_input = [&](const report::InputReport& in) {
-    summary.add_input(in);
-    if (opt.verbose) describe_input(in);
     report_unreadable(in);
-    printer->input(in);
+    inputs.push_back(in);
   };
   input::OpenOptions open_options;
   open_options.max_decompressed = opt.max_decompressed;
@@ -112,6 +122,12 @@ int run_scan(const Options& opt) {
   // Rules that need every event (operation outcomes, windows, sequences) are settled now;
   // then the analyst's suppressions mark the findings they expect.
   std::vector<engine::Finding> findings = engine.finish();
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    add_engine_counts(&inputs[i], engine.input_stats(i));
+    summary.add_input(inputs[i]);
+    if (opt.verbose) describe_input(inputs[i]);
+    printer->input(inputs[i]);
+  }
   std::vector<std::string> warnings;
   control::apply_suppressions(&findings, controls.suppressions, now, &warnings);
   for (const std::string& w : warnings) std::fprintf(stderr, "azdetect: warning: %s\n", w.c_str());
@@ -119,7 +135,6 @@ int run_scan(const Options& opt) {
     if (!f.suppressed || opt.show_suppressed) printer->finding(f);
   }
   summary.add_findings(findings);
-  summary.duplicates_dropped = engine.stats().duplicates;
   summary.operations = engine.stats().operations;
   summary.elapsed_seconds = clock.elapsed_seconds();
   printer->end(summary);

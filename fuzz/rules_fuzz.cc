@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }();
   azd::record::Reader reader;
   azd::engine::Engine engine(catalog);
-  engine.begin_input("fuzz-events");
+  engine.begin_input("fuzz-events", 0);
   reader.read(std::string_view(padded.data(), kEvents.size()),
               [&](const azd::record::EventView& ev) { engine.on_event(ev); });
   const std::vector<azd::engine::Finding> findings = engine.finish();

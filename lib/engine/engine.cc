@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <map>
+#include <functional>
 #include <iterator>
+#include <map>
+#include <queue>
 #include <set>
 #include <unordered_map>
 
@@ -171,6 +173,7 @@ struct StoredRecord {
   std::string subscription, resource_group, resource_name;
   std::vector<std::string> kept;  // values of Slot::keep, in that order
   std::uint64_t dedup = 0;        // 0: nothing to compare (never a duplicate)
+  std::size_t input_index = 0;    // the run-wide index of its input (begin_input)
 };
 
 // The records of one operation, for one matcher.
@@ -326,10 +329,17 @@ struct Engine::Impl {
   std::vector<Rule> rules;
   std::unordered_map<std::string, std::vector<std::size_t>> by_operation;  // folded name -> slots
   std::vector<std::size_t> unanchored;
+  // One input's counts and the duplicate keys of its in-range events (until finish()).
+  struct InputState {
+    InputStats stats;
+    std::vector<std::uint64_t> keys;
+  };
   std::string input;
+  std::size_t input_index = 0;
   EngineStats stats;
   std::string folded;                   // reused per event
-  std::vector<std::uint64_t> seen;      // duplicate keys of every event, for the count
+  std::map<std::size_t, InputState> inputs;  // by run-wide index: merge order never matters
+  InputState* current = nullptr;        // the input of the next event
   // Children of resource-group deletes: folded correlation id -> resource ids.
   std::map<std::string, std::vector<std::string>> cascades;
 
@@ -390,20 +400,23 @@ struct Engine::Impl {
     r.resource_name = ev.resource_name;
     for (Field f : slot.keep) r.kept.emplace_back(field_value(ev, f));
     r.dedup = dedup;
+    r.input_index = input_index;
     op.records.push_back(std::move(r));
   }
 
   // Drops the stored copies of a record seen more than once (overlapping exports), keeping
-  // the one first in (input, offset) order so the evidence does not depend on arrival.
+  // the one first in (input index, offset) order -- the copy count_duplicates() does not
+  // count -- so the evidence does not depend on arrival.
   static void drop_duplicates(Slot& slot) {
-    std::unordered_map<std::uint64_t, const Evidence*> keep;
+    std::unordered_map<std::uint64_t, const StoredRecord*> keep;
     for (auto& [key, op] : slot.operations) {
       for (const StoredRecord& r : op.records) {
         if (r.dedup == 0) continue;
-        auto [it, fresh] = keep.emplace(r.dedup, &r.evidence);
-        if (!fresh && (r.evidence.input < it->second->input ||
-                       (r.evidence.input == it->second->input && r.evidence.offset < it->second->offset))) {
-          it->second = &r.evidence;
+        auto [it, fresh] = keep.emplace(r.dedup, &r);
+        const StoredRecord& k = *it->second;
+        if (!fresh && (r.input_index < k.input_index ||
+                       (r.input_index == k.input_index && r.evidence.offset < k.evidence.offset))) {
+          it->second = &r;
         }
       }
     }
@@ -414,13 +427,51 @@ struct Engine::Impl {
         if (r.dedup != 0) {
           auto k = keep.find(r.dedup);
           if (k == keep.end()) continue;  // its twin was already kept
-          if (k->second != &r.evidence) continue;
+          if (k->second != &r) continue;
           keep.erase(k);
         }
         kept.push_back(std::move(r));
       }
       records = std::move(kept);
       it = records.empty() ? slot.operations.erase(it) : std::next(it);
+    }
+  }
+
+  // Sets each input's duplicates: of all copies of a key, the one in the lowest input index
+  // is kept (which copy within that input does not change the counts); every other copy is
+  // a duplicate of its own input. Each input's keys are sorted and made distinct in place,
+  // then merged in (key, index) order, so memory stays one key per event however many
+  // inputs there are.
+  void count_duplicates() {
+    using Head = std::pair<std::uint64_t, std::size_t>;  // (key, position in `order`)
+    std::vector<InputState*> order;                       // ascending index
+    std::vector<std::size_t> next;                        // next key to push, per input
+    std::priority_queue<Head, std::vector<Head>, std::greater<>> heap;
+    for (auto& [index, in] : inputs) {
+      std::vector<std::uint64_t>& keys = in.keys;
+      std::sort(keys.begin(), keys.end());
+      const auto distinct_end = std::unique(keys.begin(), keys.end());
+      in.stats.duplicates = static_cast<std::uint64_t>(keys.end() - distinct_end);
+      keys.erase(distinct_end, keys.end());
+      if (!keys.empty()) heap.emplace(keys.front(), order.size());
+      order.push_back(&in);
+      next.push_back(1);
+    }
+    bool first = true;
+    std::uint64_t previous = 0;
+    while (!heap.empty()) {
+      const auto [key, i] = heap.top();
+      heap.pop();
+      if (!first && key == previous) ++order[i]->stats.duplicates;  // a lower index has it
+      first = false;
+      previous = key;
+      const std::vector<std::uint64_t>& keys = order[i]->keys;
+      if (next[i] < keys.size()) heap.emplace(keys[next[i]++], i);
+    }
+    stats.duplicates = 0;
+    for (auto& [index, in] : inputs) {
+      stats.duplicates += in.stats.duplicates;
+      std::vector<std::uint64_t>().swap(in.keys);
     }
   }
 
@@ -701,21 +752,28 @@ Engine::Engine(const catalog::Catalog& catalog, EngineOptions options) : impl_(s
 
 Engine::~Engine() = default;
 
-void Engine::begin_input(std::string_view name) { impl_->input = std::string(name); }
+void Engine::begin_input(std::string_view name, std::size_t index) {
+  impl_->input = std::string(name);
+  impl_->input_index = index;
+  impl_->current = &impl_->inputs[index];
+}
 
 void Engine::on_event(const EventView& ev) {
   Impl& im = *impl_;
+  if (!im.current) im.current = &im.inputs[im.input_index];  // no begin_input(): input 0
   ++im.stats.events;
+  ++im.current->stats.events;
   const EngineOptions& o = im.options;
   if (o.since != record::kNoTime || o.until != record::kNoTime) {
     if (ev.time == record::kNoTime || (o.since != record::kNoTime && ev.time < o.since) ||
         (o.until != record::kNoTime && ev.time > o.until)) {
       ++im.stats.out_of_range;
+      ++im.current->stats.out_of_range;
       return;
     }
   }
   const std::uint64_t dedup = Impl::duplicate_key(ev, &im.folded);
-  im.seen.push_back(dedup);
+  im.current->keys.push_back(dedup);
   if (ev.authorization_action.size() == kResourceGroupDelete.size() && !ev.resource_id.empty() &&
       base::iequals(ev.authorization_action, kResourceGroupDelete) && !base::iequals(ev.operation, kResourceGroupDelete)) {
     im.cascades[base::to_lower(ev.correlation_id)].emplace_back(ev.resource_id);
@@ -738,8 +796,14 @@ void Engine::merge(Engine&& other) {
     }
     o.slots[s].operations.clear();
   }
-  im.seen.insert(im.seen.end(), o.seen.begin(), o.seen.end());
-  o.seen.clear();
+  for (auto& [index, theirs] : o.inputs) {
+    Impl::InputState& mine = im.inputs[index];
+    mine.stats.events += theirs.stats.events;
+    mine.stats.out_of_range += theirs.stats.out_of_range;
+    mine.keys.insert(mine.keys.end(), theirs.keys.begin(), theirs.keys.end());
+  }
+  o.inputs.clear();
+  o.current = nullptr;
   for (auto& [corr, children] : o.cascades) {
     auto& mine = im.cascades[corr];
     mine.insert(mine.end(), children.begin(), children.end());
@@ -752,9 +816,7 @@ void Engine::merge(Engine&& other) {
 
 std::vector<Finding> Engine::finish() {
   Impl& im = *impl_;
-  std::vector<std::uint64_t> keys = std::move(im.seen);
-  std::sort(keys.begin(), keys.end());
-  im.stats.duplicates = static_cast<std::uint64_t>(keys.end() - std::unique(keys.begin(), keys.end()));
+  im.count_duplicates();
   for (auto& [corr, children] : im.cascades) normalise_ids(&children);
 
   std::vector<Finding> findings;
@@ -788,6 +850,11 @@ std::vector<Finding> Engine::finish() {
 }
 
 EngineStats Engine::stats() const { return impl_->stats; }
+
+InputStats Engine::input_stats(std::size_t index) const {
+  auto it = impl_->inputs.find(index);
+  return it == impl_->inputs.end() ? InputStats{} : it->second.stats;
+}
 
 std::string_view field_value(const EventView& ev, Field f) {
   switch (f) {

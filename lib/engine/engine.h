@@ -60,6 +60,19 @@ struct EngineStats {
   std::uint64_t operations = 0;   ///< distinct operations among matched records
 };
 
+/// What became of one input's events. Final after finish(). Every event delivered is
+/// exactly one of: kept, a duplicate, or out of range; so
+/// events == kept + duplicates + out_of_range.
+///
+/// Of all copies of one event (same duplicate key), the copy first in (input index, byte
+/// offset) order is kept and every other copy is a duplicate of the input it came from.
+/// Out-of-range events are never compared, so they are never duplicates.
+struct InputStats {
+  std::uint64_t events = 0;       ///< delivered to on_event() while this input was current
+  std::uint64_t duplicates = 0;   ///< copies of an event kept from an earlier input or offset
+  std::uint64_t out_of_range = 0; ///< outside --since/--until (or without a time when a range is set)
+};
+
 /// What to run and on which events.
 struct EngineOptions {
   /// Only events with since <= time <= until count; kNoTime leaves that side open.
@@ -82,8 +95,11 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  /// Names the input the following events come from (for evidence).
-  void begin_input(std::string_view name);
+  /// Names the input the following events come from (for evidence) and gives its index:
+  /// its position among all the run's inputs (command-line order, directories expanded).
+  /// Which copy of a duplicated event is kept depends on this index, never on arrival, so
+  /// engines that are merged must be given the run-wide index.
+  void begin_input(std::string_view name, std::size_t index);
   void on_event(const record::EventView& ev);
   /// Evaluates what needs all events (operation outcomes, windows, sequences) and returns
   /// the findings in a total order: severity (highest first), first time, rule id, fingerprint.
@@ -92,6 +108,8 @@ class Engine {
   /// it is left empty). Call before finish().
   void merge(Engine&& other);
   EngineStats stats() const;
+  /// The counts of the input begun with `index` (all zero for an index never begun).
+  InputStats input_stats(std::size_t index) const;
 
  private:
   struct Impl;

@@ -88,6 +88,8 @@ void write_input_members(JsonWriter& w, const InputReport& in) {
   w.member("records", in.records);
   w.member("events", in.events);
   w.member("skipped", in.skipped);
+  w.member("duplicates", in.duplicates);
+  w.member("out_of_range", in.out_of_range);
   w.member("error_count", in.error_count);
   w.key("errors");
   w.begin_array();
@@ -171,6 +173,7 @@ void write_summary_members(JsonWriter& w, const Summary& s) {
   w.member("records", s.records);
   w.member("events", s.events);
   w.member("skipped", s.skipped);
+  w.member("out_of_range", s.out_of_range);
   w.member("operations", s.operations);
   w.key("first_event_time");
   write_time(w, s.first_event);

@@ -13,7 +13,7 @@ namespace azd::report::detail {
 /// is left out when null (a streamed run header is written before it is known).
 void write_run_members(JsonWriter& w, const RunInfo& run, const double* elapsed_seconds);
 /// path, readable, shape, detail, encoding, gzip, activity_log, bytes, records, events,
-/// skipped, error_count, errors[{line, offset, reason}].
+/// skipped, duplicates, out_of_range, error_count, errors[{line, offset, reason}].
 void write_input_members(JsonWriter& w, const InputReport& in);
 /// line, offset, reason: where and why a record or input could not be read.
 void write_issue_members(JsonWriter& w, const record::ReadIssue& e);

@@ -55,6 +55,8 @@ void Summary::add_input(const InputReport& in) {
   records += in.records;
   events += in.events;
   skipped += in.skipped;
+  duplicates_dropped += in.duplicates;
+  out_of_range += in.out_of_range;
 }
 
 void Summary::add_findings(const std::vector<engine::Finding>& list) {

@@ -30,7 +30,11 @@ struct InputReport {
   bool activity_log = true;
   bool readable = true;       ///< false: the file could not be opened or decoded
   std::uint64_t bytes = 0;
-  std::uint64_t records = 0, events = 0, skipped = 0;
+  /// records == events + skipped + duplicates. `events` are the distinct events analysed;
+  /// `duplicates` are copies of an event kept from an earlier input (command-line order) or
+  /// earlier in this one; `out_of_range` counts the events (part of `events`) outside
+  /// --since/--until, which are never compared for duplicates.
+  std::uint64_t records = 0, events = 0, skipped = 0, duplicates = 0, out_of_range = 0;
   std::uint64_t error_count = 0;
   std::vector<record::ReadIssue> errors;  ///< the first few, with locations
 };
@@ -53,12 +57,14 @@ inline constexpr std::size_t kTopEntries = 5;
 
 struct Summary {
   std::uint64_t files = 0, unreadable = 0, inputs_with_errors = 0;
-  std::uint64_t bytes = 0, records = 0, events = 0, skipped = 0;
+  std::uint64_t bytes = 0, records = 0, events = 0, skipped = 0;  ///< sums over the inputs
+  std::uint64_t out_of_range = 0;      ///< sum over the inputs: events outside --since/--until
   std::uint64_t operations = 0;
   record::Ticks first_event = record::kNoTime, last_event = record::kNoTime;  ///< time span covered
   std::uint64_t findings = 0;
   std::uint64_t by_severity[5] = {};   ///< indexed by catalog::Severity
-  std::uint64_t suppressed = 0, duplicates_dropped = 0;
+  std::uint64_t suppressed = 0;
+  std::uint64_t duplicates_dropped = 0;  ///< sum of the inputs' duplicates: records == events + skipped + this
   std::vector<NameCount> top_rules, top_callers;  ///< most findings first, then by name
   double elapsed_seconds = 0;          ///< 0 when the run is reproducible (SOURCE_DATE_EPOCH)
 

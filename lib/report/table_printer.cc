@@ -135,8 +135,12 @@ class TablePrinter final : public FindingSink {
   }
 
   static std::string summary(const Summary& s) {
-    std::string out = fmt::format("{} file(s), {:.1f} MB, {} events, {} operations", s.files,
-                                  static_cast<double>(s.bytes) / 1e6, s.events, s.operations);
+    // The accounting identity, so a reader sees at once that nothing was lost.
+    std::string out = fmt::format("{} file(s), {:.1f} MB, {} records = {} events + {} skipped + {} duplicates", s.files,
+                                  static_cast<double>(s.bytes) / 1e6, s.records, s.events, s.skipped,
+                                  s.duplicates_dropped);
+    if (s.out_of_range > 0) out += fmt::format(" ({} events outside --since/--until)", s.out_of_range);
+    out += fmt::format(", {} operations", s.operations);
     if (s.first_event != record::kNoTime) {
       out += fmt::format(", {} .. {}", record::format_time(s.first_event), record::format_time(s.last_event));
     }
@@ -148,8 +152,7 @@ class TablePrinter final : public FindingSink {
                          catalog::severity_name(static_cast<catalog::Severity>(i)));
       first = false;
     }
-    out += fmt::format("; {} suppressed, {} duplicate(s) dropped, {} input(s) with errors\n", s.suppressed,
-                       s.duplicates_dropped, s.inputs_with_errors);
+    out += fmt::format("; {} suppressed, {} input(s) with errors\n", s.suppressed, s.inputs_with_errors);
     if (!s.top_rules.empty()) out += "top rules: " + counts(s.top_rules) + "\n";
     if (!s.top_callers.empty()) out += "top callers: " + counts(s.top_callers) + "\n";
     out += fmt::format("{:.2f}s, {:.1f} MB/s, {:.0f} events/s\n", s.elapsed_seconds, s.bytes_per_second() / 1e6,

@@ -66,7 +66,7 @@ SampleRun scan_sample(const catalog::Catalog& rules, const fs::path& file) {
   run.readable = true;
   engine::Engine engine(rules);
   record::Reader reader;
-  engine.begin_input(file.string());
+  engine.begin_input(file.string(), 0);
   run.read = reader.read(buffer.text(), [&](const record::EventView& ev) { engine.on_event(ev); });
   for (const engine::Finding& f : engine.finish()) ++run.findings_by_rule[f.rule->id];
   return run;

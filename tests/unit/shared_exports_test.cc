@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "engine/engine.h"
@@ -52,14 +53,23 @@ TEST_CASE("every shared real export reads with exactly the event count SOURCES.m
   REQUIRE(catalog::load_builtin(&rules, &rule_errors));
   record::Reader reader;
   std::uint64_t total = 0;
+  // Every file also goes into one engine for the whole folder, to check the per-input
+  // accounting across real exports: records == events + skipped + duplicates.
+  engine::Engine all(rules);
+  std::vector<record::ReadResult> results;
   for (const Expected& x : kFiles) {
     INFO(x.path);
     input::Buffer buf;
     std::string err;
     REQUIRE(input::open_input((dir / x.path).string(), input::OpenOptions{}, &buf, &err));
     engine::Engine engine(rules);
-    engine.begin_input(x.path);
-    const record::ReadResult r = reader.read(buf.text(), [&](const record::EventView& ev) { engine.on_event(ev); });
+    engine.begin_input(x.path, 0);
+    all.begin_input(x.path, results.size());
+    const record::ReadResult r = reader.read(buf.text(), [&](const record::EventView& ev) {
+      engine.on_event(ev);
+      all.on_event(ev);
+    });
+    results.push_back(r);
     CHECK(r.shape == x.shape);
     CHECK(r.events == x.events);
     CHECK(r.records == x.records);
@@ -75,4 +85,15 @@ TEST_CASE("every shared real export reads with exactly the event count SOURCES.m
     total += r.events;
   }
   CHECK(total == 276);
+  all.finish();
+  std::uint64_t duplicates = 0;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    INFO(kFiles[i].path);
+    const engine::InputStats s = all.input_stats(i);
+    CHECK(s.events == results[i].events);  // the engine saw every event the reader read
+    CHECK(s.duplicates <= s.events);
+    CHECK(results[i].records == (s.events - s.duplicates) + results[i].skipped + s.duplicates);
+    duplicates += s.duplicates;
+  }
+  CHECK(duplicates == all.stats().duplicates);
 }

@@ -79,7 +79,7 @@ inline std::string storage_line(std::string_view time, std::string_view op, std:
   return s;
 }
 
-/// Feeds `engine` every input text in turn (named input0, input1, ...).
+/// Feeds `engine` every input text in turn (named input0, input1, ..., index 0, 1, ...).
 inline void feed(engine::Engine& engine, const std::vector<std::string>& inputs, int first_name = 0) {
   record::Reader reader;
   int n = first_name;
@@ -87,7 +87,8 @@ inline void feed(engine::Engine& engine, const std::vector<std::string>& inputs,
     input::Buffer b;
     std::string err;
     input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
-    engine.begin_input("input" + std::to_string(n++));
+    engine.begin_input("input" + std::to_string(n), static_cast<std::size_t>(n));
+    ++n;
     reader.read(b.text(), [&](const record::EventView& ev) { engine.on_event(ev); });
   }
 }
