@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 
 #include "base/text.h"
@@ -427,6 +428,105 @@ TEST_CASE("engines fed disjoint inputs and merged give the same findings as one 
       }
     }
   }
+}
+
+// Five VM deletes (VM first .. first+4), two records each, none alike.
+std::string five_deletes(int first = 0) {
+  std::string text;
+  for (int i = first; i < first + 5; ++i) text += vm_delete(i, i * 10);
+  return text;
+}
+
+TEST_CASE("a copy of an event in a second input counts as that input's duplicate", "[engine][dedup]") {
+  auto c = catalog_of({{"W-1", kBurstRule}});
+  const std::string text = five_deletes();
+  engine::Engine e(c);
+  test::feed(e, {text, text + vm_delete(7, 100)});  // the second input has two records of its own
+  e.finish();
+  CHECK(e.input_stats(0).events == 10);
+  CHECK(e.input_stats(0).duplicates == 0);
+  CHECK(e.input_stats(1).events == 12);
+  CHECK(e.input_stats(1).duplicates == 10);
+  CHECK(e.stats().duplicates == 10);
+}
+
+TEST_CASE("copies of an event within one input are that input's duplicates", "[engine][dedup]") {
+  auto c = catalog_of({{"W-1", kBurstRule}});
+  const std::string text = five_deletes();
+  engine::Engine e(c);
+  test::feed(e, {text + text + text, text});
+  const auto f = e.finish();
+  CHECK(e.input_stats(0).events == 30);
+  CHECK(e.input_stats(0).duplicates == 20);  // the first copy of each event is kept
+  CHECK(e.input_stats(1).duplicates == 10);  // every copy: input 0 has them all
+  CHECK(e.stats().duplicates == 30);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].evidence_total == 10);
+}
+
+TEST_CASE("the input with the lower index keeps an event, whatever the arrival order", "[engine][dedup]") {
+  auto c = catalog_of({{"W-1", kBurstRule}});
+  const std::string text = five_deletes();
+  engine::Engine e(c);
+  test::feed(e, {text}, 1);  // input1 is read first...
+  test::feed(e, {text}, 0);  // ...but input0 comes first in the run
+  const auto f = e.finish();
+  CHECK(e.input_stats(0).duplicates == 0);
+  CHECK(e.input_stats(1).duplicates == 10);
+  REQUIRE(f.size() == 1);
+  // The copy kept as evidence is the one that is not counted as a duplicate.
+  for (const engine::Evidence& ev : f[0].evidence) CHECK(ev.input == "input0");
+}
+
+TEST_CASE("per-input duplicates of merged engines are those of one engine fed everything", "[engine][dedup][merge]") {
+  auto c = catalog_of({{"W-1", kBurstRule}});
+  const std::string a = five_deletes(0), b = five_deletes(3);  // VM3 and VM4 in both
+  const std::vector<std::string> inputs = {a, b, a + b};
+  engine::Engine one(c);
+  test::feed(one, inputs);
+  const std::string expected = digest(one.finish());
+  auto counts = [](const engine::Engine& e) {
+    std::vector<std::uint64_t> out;
+    for (std::size_t i = 0; i < 3; ++i) {
+      out.push_back(e.input_stats(i).events);
+      out.push_back(e.input_stats(i).duplicates);
+    }
+    return out;
+  };
+  const std::vector<std::uint64_t> want = {10, 0, 10, 4, 20, 20};
+  CHECK(counts(one) == want);
+
+  // Every input in its own engine, merged in every order.
+  std::vector<std::size_t> order = {0, 1, 2};
+  do {
+    INFO("merge order " << order[0] << order[1] << order[2]);
+    std::vector<std::unique_ptr<engine::Engine>> parts;
+    for (std::size_t i : order) {
+      parts.push_back(std::make_unique<engine::Engine>(c));
+      test::feed(*parts.back(), {inputs[i]}, static_cast<int>(i));
+    }
+    for (std::size_t k = 1; k < parts.size(); ++k) parts[0]->merge(std::move(*parts[k]));
+    CHECK(digest(parts[0]->finish()) == expected);
+    CHECK(counts(*parts[0]) == want);
+    CHECK(parts[0]->stats().duplicates == 24);
+  } while (std::next_permutation(order.begin(), order.end()));
+}
+
+TEST_CASE("events outside since/until are counted per input and never as duplicates", "[engine][dedup][range]") {
+  auto c = catalog_of({{"W-1", kBurstRule}});
+  const std::string text = five_deletes();
+  engine::EngineOptions o;
+  o.since = kBase + 15 * record::kTicksPerSecond;  // VM0's and VM1's four records are out of range
+  engine::Engine e(c, o);
+  test::feed(e, {text, text});
+  e.finish();
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(e.input_stats(i).events == 10);
+    CHECK(e.input_stats(i).out_of_range == 4);
+  }
+  CHECK(e.input_stats(0).duplicates == 0);
+  CHECK(e.input_stats(1).duplicates == 6);  // only the in-range copies
+  CHECK(e.stats().out_of_range == 8);
 }
 
 TEST_CASE("a resource-group delete lists the child resources it removed", "[engine][cascade]") {
