@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "record/record.h"
+
 namespace {
 
 // splitmix64: tiny, fast, and fully specified, so the output never depends on the
@@ -89,31 +91,6 @@ constexpr const char* kGroups[] = {"prod-web", "prod-data", "dev-sandbox", "shar
 constexpr const char* kTenant = "72f988bf-0000-4e2b-9a6c-3d1f5b7a0c11";
 constexpr const char* kSubscription = "6b1c2f4e-9d1a-4c55-8f0e-2a7d3b9c1e01";
 
-// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-void civil_from_days(std::int64_t z, int* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (*m <= 2));
-}
-
-// RFC 3339 with 7 fractional digits, from 100 ns ticks since the epoch.
-void format_time(std::int64_t ticks, char out[64]) {
-  const std::int64_t secs = ticks / 10000000;
-  const auto frac = static_cast<long>(ticks % 10000000);
-  int y;
-  unsigned m, d;
-  civil_from_days(secs / 86400, &y, &m, &d);
-  const auto sod = static_cast<long>(secs % 86400);
-  std::snprintf(out, 64, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%07ldZ", y, m, d, sod / 3600, sod / 60 % 60,
-                sod % 60, frac);
-}
-
 void guid(Rng& rng, char out[37]) {
   const std::uint64_t a = rng.next(), b = rng.next();
   std::snprintf(out, 37, "%08" PRIx64 "-%04" PRIx64 "-%04" PRIx64 "-%04" PRIx64 "-%012" PRIx64, a >> 32,
@@ -135,7 +112,7 @@ struct Event {
   std::string resource_group;
   const char* caller;
   std::string ip;
-  char time[64];
+  std::string time;  // RFC 3339, 7 fractional digits (record::format_time)
   char correlation[37], operation_id[37], event_id[37], request_id[37], object_id[37];
   bool started;  // Started record (else Succeeded)
 };
@@ -292,7 +269,7 @@ class Writer {
     pair("resourceType", std::string(e.op->provider) + "/" + e.op->type);
     pair("status", e.started ? "Started" : "Succeeded");
     pair("subStatus", e.started ? "" : "OK");
-    kv("submissionTimestamp", std::string_view(e.time, 19) );
+    kv("submissionTimestamp", std::string_view(e.time).substr(0, 19));
     kv("subscriptionId", kSubscription);
     kv("tenantId", kTenant, false);
     buf_ += '}';
@@ -350,7 +327,7 @@ class Generator {
     for (int phase = 0; phase < 2 && written_ < opt_.events; ++phase) {
       now_ += phase == 0 ? gap_ticks : 20000000 + static_cast<std::int64_t>(rng_.below(100000000));
       e.started = phase == 0;
-      format_time(now_, e.time);
+      e.time = azd::record::format_time(now_);
       guid(rng_, e.event_id);
       guid(rng_, e.request_id);
       w_->event(e);

@@ -72,6 +72,21 @@ void visit(T&& record, Counts* c) {
   if (contains_delete(name)) ++c->matches;
 }
 
+// Visits every record of a document stream or of an array. A record that cannot be read is
+// counted; in an array the parser cannot resync after one, so `stop_on_error` ends the walk.
+template <typename Record, typename Records>
+void visit_all(Records& records, bool stop_on_error, Counts* c) {
+  for (auto item : records) {
+    Record r;
+    if (std::move(item).get(r)) {
+      ++c->errors;
+      if (stop_on_error) break;
+      continue;
+    }
+    visit(r, c);
+  }
+}
+
 bool first_non_ws(const char* p, std::size_t n, char* out) {
   for (std::size_t i = 0; i < n; ++i) {
     if (p[i] != ' ' && p[i] != '\n' && p[i] != '\r' && p[i] != '\t') {
@@ -130,14 +145,7 @@ int main(int argc, char** argv) {
     if (lines) {
       od::document_stream docs;
       if (parser.iterate_many(text, size, od::DEFAULT_BATCH_SIZE).get(docs)) return 1;
-      for (auto doc : docs) {
-        od::document_reference d;
-        if (std::move(doc).get(d)) {
-          ++c.errors;
-          continue;
-        }
-        visit(d, &c);
-      }
+      visit_all<od::document_reference>(docs, false, &c);
     } else {
       od::document doc;
       if (parser.iterate(text, size, mapped).get(doc)) return 1;
@@ -149,14 +157,7 @@ int main(int argc, char** argv) {
         if (doc.get_object().get(env)) return 1;
         if (env["records"].get_array().get(records) && env["value"].get_array().get(records)) return 1;
       }
-      for (auto rec : records) {
-        od::value v;
-        if (std::move(rec).get(v)) {
-          ++c.errors;
-          break;
-        }
-        visit(v, &c);
-      }
+      visit_all<od::value>(records, true, &c);
     }
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -3,21 +3,6 @@
 namespace azd::report::detail {
 namespace {
 
-void write_steps(JsonWriter& w, std::string_view name, const std::vector<catalog::Step>& steps,
-                 const engine::Finding& f) {
-  w.key(name);
-  w.begin_array();
-  for (const catalog::Step& s : steps) {
-    w.begin_object();
-    w.member("text", fill_placeholders(s.text, f));
-    if (!s.command.empty()) {
-      w.member("command", fill_placeholders(s.command, f));
-    }
-    w.end_object();
-  }
-  w.end_array();
-}
-
 void write_counts(JsonWriter& w, std::string_view name, const std::vector<NameCount>& list) {
   w.key(name);
   w.begin_array();
@@ -30,7 +15,36 @@ void write_counts(JsonWriter& w, std::string_view name, const std::vector<NameCo
   w.end_array();
 }
 
+// A rule's text as printed: with the placeholders filled from a finding, or as written.
+std::string filled(std::string_view text, const engine::Finding* f) {
+  return f ? fill_placeholders(text, *f) : std::string(text);
+}
+
+void write_steps(JsonWriter& w, std::string_view name, const std::vector<catalog::Step>& steps,
+                 const engine::Finding* f) {
+  w.key(name);
+  w.begin_array();
+  for (const catalog::Step& s : steps) {
+    w.begin_object();
+    w.member("text", filled(s.text, f));
+    if (!s.command.empty()) {
+      w.member("command", filled(s.command, f));
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace
+
+void write_remediation_members(JsonWriter& w, const catalog::Remediation& r, const engine::Finding* f) {
+  w.member("summary", filled(r.summary, f));
+  w.member("why", r.why);
+  write_steps(w, "triage", r.triage, f);
+  write_steps(w, "containment", r.containment, f);
+  write_steps(w, "recovery", r.recovery, f);
+  write_steps(w, "prevention", r.prevention, f);
+}
 
 void write_evidence_members(JsonWriter& w, const engine::Evidence& e) {
   w.member("file", e.input);
@@ -156,12 +170,7 @@ void write_finding_members(JsonWriter& w, const engine::Finding& f) {
   w.end_array();
   w.key("remediation");
   w.begin_object();
-  w.member("summary", fill_placeholders(r.remediation.summary, f));
-  w.member("why", r.remediation.why);
-  write_steps(w, "triage", r.remediation.triage, f);
-  write_steps(w, "containment", r.remediation.containment, f);
-  write_steps(w, "recovery", r.remediation.recovery, f);
-  write_steps(w, "prevention", r.remediation.prevention, f);
+  write_remediation_members(w, r.remediation, &f);
   w.end_object();
 }
 

@@ -28,6 +28,10 @@ void write_evidence_members(JsonWriter& w, const engine::Evidence& e);
 void write_summary_members(JsonWriter& w, const Summary& s);
 /// The rule as printed inside a finding: id, title, severity, tags, attack.
 void write_rule_members(JsonWriter& w, const catalog::Detection& r);
+/// summary, why, triage, containment, recovery, prevention (each [{text, command}]): a
+/// remediation with its placeholders filled from `f` (a finding's), or as written when `f`
+/// is null (`rules show/list`).
+void write_remediation_members(JsonWriter& w, const catalog::Remediation& r, const engine::Finding* f);
 /// RFC 3339 UTC with 7 fractional digits, or null for an unknown time.
 void write_time(JsonWriter& w, record::Ticks t);
 

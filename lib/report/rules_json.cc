@@ -1,6 +1,7 @@
 // Rules as JSON, for `azdetect rules list/show --format json`. The shape follows the rule file
 // format (docs/detections.md) so a rule shown can be read next to its file; durations are
 // printed as seconds because the parsed rule no longer holds the text it was written as.
+#include "report/json_fields.h"
 #include "report/json_writer.h"
 #include "report/report.h"
 
@@ -57,33 +58,10 @@ void write_fields(JsonWriter& w, const std::vector<catalog::Field>& fields) {
   w.end_array();
 }
 
-void write_steps(JsonWriter& w, std::string_view name, const std::vector<catalog::Step>& steps) {
-  w.key(name);
-  w.begin_array();
-  for (const catalog::Step& s : steps) {
-    w.begin_object();
-    w.key("text");
-    w.value(s.text);
-    if (!s.command.empty()) {
-      w.key("command");
-      w.value(s.command);
-    }
-    w.end_object();
-  }
-  w.end_array();
-}
-
 void write_remediation(JsonWriter& w, const catalog::Remediation& r) {
   w.key("remediation");
   w.begin_object();
-  w.key("summary");
-  w.value(r.summary);
-  w.key("why");
-  w.value(r.why);
-  write_steps(w, "triage", r.triage);
-  write_steps(w, "containment", r.containment);
-  write_steps(w, "recovery", r.recovery);
-  write_steps(w, "prevention", r.prevention);
+  detail::write_remediation_members(w, r, nullptr);  // as written: no finding to fill from
   w.end_object();
 }
 
