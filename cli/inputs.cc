@@ -14,41 +14,39 @@ report::InputReport read_one(const std::string& path, const input::OpenOptions& 
                              const InputCallbacks& cb, report::Progress* progress, std::uint64_t done_before) {
   report::InputReport rep;
   rep.path = path;
-  input::Buffer buffer;
+  input::Stream stream;
   std::string err;
-  if (!input::open_input(path, open_options, &buffer, &err)) {
+  if (!stream.open(path, open_options, &err)) {
     rep.readable = false;
     rep.error_count = 1;
     rep.errors.push_back({0, 0, err});
     return rep;
   }
-  rep.encoding = std::string(input::encoding_name(buffer.encoding()));
-  rep.gzip = buffer.gzip();
-  rep.bytes = buffer.source_bytes();
   if (cb.begin) cb.begin(path);
   record::ReadResult result;
   if (progress) {
-    // Offsets are in the decoded text; scale them to source bytes (gzip, UTF-16 differ).
-    const double scale = buffer.text().empty() ? 0 : static_cast<double>(rep.bytes) / static_cast<double>(buffer.text().size());
     std::uint64_t n = 0;
-    result = reader.read(buffer.text(), [&](const record::EventView& ev) {
+    result = reader.read_stream(stream, [&](const record::EventView& ev) {
       cb.on_event(ev);
-      if ((++n & 1023) == 0) {
-        progress->update(done_before + static_cast<std::uint64_t>(static_cast<double>(ev.offset) * scale), path);
-      }
+      if ((++n & 1023) == 0) progress->update(done_before + stream.source_bytes(), path);
     });
   } else {
-    result = reader.read(buffer.text(), cb.on_event);
+    result = reader.read_stream(stream, cb.on_event);
   }
+  rep.readable = !result.fatal;
+  rep.error_count = result.issue_count;
+  rep.errors = std::move(result.issues);
+  // An input refused whole (a gzip bomb, a read error) has no shape or encoding to speak of.
+  if (result.fatal && result.shape == record::Shape::unknown) return rep;
+  rep.encoding = std::string(input::encoding_name(stream.encoding()));
+  rep.gzip = stream.gzip();
+  rep.bytes = stream.source_bytes();
   rep.shape = std::string(record::shape_name(result.shape));
   rep.detail = result.detail;
   rep.activity_log = result.activity_log;
-  rep.readable = !result.fatal;
   rep.records = result.records;
   rep.events = result.events;
   rep.skipped = result.skipped;
-  rep.error_count = result.issue_count;
-  rep.errors = std::move(result.issues);
   if (!rep.activity_log && rep.detail.empty() && !rep.errors.empty()) rep.detail = rep.errors.front().reason;
   return rep;
 }

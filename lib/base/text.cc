@@ -1,6 +1,8 @@
 #include "base/text.h"
 
 #include <cstdio>
+#include <cstring>
+#include <random>
 #include <vector>
 
 namespace azd::base {
@@ -120,6 +122,60 @@ std::uint64_t fnv1a(std::string_view s, std::uint64_t seed) {
     h *= 0x100000001b3ULL;
   }
   return h;
+}
+
+namespace {
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+  // 64x64 -> 128-bit multiply, folded: every input bit reaches every output bit.
+  __extension__ using U128 = unsigned __int128;  // GCC and Clang; one MUL on x86-64
+  const U128 p = static_cast<U128>(a) * b;
+  return static_cast<std::uint64_t>(p) ^ static_cast<std::uint64_t>(p >> 64);
+}
+
+std::uint64_t load64(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+std::uint64_t process_seed() {
+  static const std::uint64_t seed = [] {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^ 0x9e3779b97f4a7c15ULL;
+  }();
+  return seed;
+}
+
+}  // namespace
+
+std::uint64_t hash_bytes(std::string_view s) {
+  constexpr std::uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL,
+                          k2 = 0x8ebc6af09c88c6e3ULL, k3 = 0x589965cc75374cc3ULL;
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t a = process_seed() ^ k0, b = a ^ k1, c = a ^ k2, d = a ^ k3;
+  // Four independent lanes of 8 bytes, so the multiplies overlap in the pipeline.
+  while (n >= 32) {
+    a = mix(load64(p) ^ k0, a ^ k1);
+    b = mix(load64(p + 8) ^ k1, b ^ k2);
+    c = mix(load64(p + 16) ^ k2, c ^ k3);
+    d = mix(load64(p + 24) ^ k3, d ^ k0);
+    p += 32;
+    n -= 32;
+  }
+  std::uint64_t h = a ^ mix(b, k1) ^ mix(c, k2) ^ mix(d, k3);
+  while (n >= 8) {
+    h = mix(load64(p) ^ k1, h ^ k0);
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, p, n);
+    h = mix(tail ^ k2, h ^ (static_cast<std::uint64_t>(n) << 56) ^ k3);
+  }
+  return mix(h ^ s.size(), k0 ^ k1);
 }
 
 }  // namespace azd::base

@@ -31,4 +31,10 @@ std::string escape_for_terminal(std::string_view s);
 /// 64-bit FNV-1a, for stable fingerprints (identical across runs and platforms).
 std::uint64_t fnv1a(std::string_view s, std::uint64_t seed = 0xcbf29ce484222325ULL);
 
+/// A fast 64-bit hash of bytes for in-memory keys (duplicate detection hashes every event
+/// it sees, whole records where there is no event id). Not for anything printed: keys are
+/// salted with a per-process random seed, so a record crafted to collide with another one
+/// cannot be prepared in advance to hide it as a "duplicate".
+std::uint64_t hash_bytes(std::string_view s);
+
 }  // namespace azd::base

@@ -382,9 +382,9 @@ struct Engine::Impl {
       for (char& c : *scratch) c = base::lower(c);
       scratch->append(reinterpret_cast<const char*>(&ev.time), sizeof ev.time);
       scratch->push_back(static_cast<char>(ev.status));
-      h = std::hash<std::string_view>{}(*scratch) ^ 0x9e3779b97f4a7c15ULL;
+      h = base::hash_bytes(*scratch) ^ 0x9e3779b97f4a7c15ULL;
     } else if (!ev.raw.empty()) {
-      h = std::hash<std::string_view>{}(ev.raw);
+      h = base::hash_bytes(ev.raw);
     }
     return h == 0 ? 1 : h;
   }

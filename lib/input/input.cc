@@ -1,6 +1,7 @@
 // Opening inputs: mmap with padding, stdin and FIFOs, gzip, and encoding normalisation.
 #include "input/input.h"
 
+#include <emmintrin.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,8 +15,10 @@
 #include <set>
 #include <utility>
 
+#include "input/decode.h"
+
 namespace azd::input {
-namespace {
+namespace detail {
 
 std::string errno_text(int e) { return std::strerror(e); }
 
@@ -28,8 +31,8 @@ std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to *
 
 // Reads everything from a descriptor that cannot be mapped (stdin, pipes, FIFOs, /proc).
 bool read_all(int fd, std::string* storage, std::string* err) {
-  std::size_t used = 0;
-  storage->resize(1 << 16);
+  std::size_t used = storage->size();
+  storage->resize(std::max<std::size_t>(used * 2, 1 << 16));
   for (;;) {
     if (storage->size() - used < (1 << 15)) storage->resize(storage->size() * 2);
     ssize_t n = ::read(fd, storage->data() + used, storage->size() - used);
@@ -225,13 +228,14 @@ std::size_t first_invalid_utf8(std::string_view in) {
   const auto* end = p + in.size();
   const auto* start = p;
   while (p < end) {
-    // 32 ASCII bytes per step while it lasts (one test for four words: this loop runs over
-    // every byte of every input, and was 7 % of a scan's instructions at 8 bytes per step).
-    if (end - p >= 32) {
-      std::uint64_t w[4];
-      std::memcpy(w, p, 32);
-      if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) == 0) {
-        p += 32;
+    // 64 ASCII bytes per step while it lasts: one SSE2 test for four 16-byte loads (SSE2
+    // is in every x86-64 CPU). Almost every byte of a real export is ASCII.
+    if (end - p >= 64) {
+      const auto* v = reinterpret_cast<const __m128i*>(p);
+      const __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                       _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+      if (_mm_movemask_epi8(any) == 0) {
+        p += 64;
         continue;
       }
     }
@@ -350,7 +354,9 @@ std::string special_file_kind(std::filesystem::file_status status) {
   }
 }
 
-}  // namespace
+}  // namespace detail
+
+using namespace detail;
 
 std::string_view encoding_name(Encoding e) {
   switch (e) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,9 @@ std::string_view encoding_name(Encoding e);
 /// Knobs for open_input(); the defaults are what the CLI uses.
 struct OpenOptions {
   std::uint64_t max_decompressed = kDefaultMaxDecompressed;
+  /// Bytes a Stream reads at a time. Small enough to stay in the CPU caches while a block
+  /// is validated and parsed; tests use tiny windows to exercise records split across reads.
+  std::size_t window = std::size_t{1} << 20;
 };
 
 /// One input's bytes as UTF-8 text followed by kPadding readable bytes. Owns either a memory
@@ -91,6 +95,57 @@ bool open_input(const std::string& path, const OpenOptions& options, Buffer* out
 /// Makes a Buffer from bytes already in memory (tests, fuzzers): same decoding as open_input.
 bool buffer_from_bytes(std::string_view bytes, const OpenOptions& options, Buffer* out,
                        std::string* err);
+
+/// Reads one input front to back, for inputs that are scanned as a stream of lines (JSON
+/// Lines): memory stays flat whatever the file size, gzip is inflated as it is read, and
+/// each block is validated as UTF-8 while it is still in cache. On the virtual machines
+/// incident responders use, touching a freshly mapped page costs more than reading it with
+/// read() into a reused buffer (docs/performance.md), so regular files are read, not mapped,
+/// here. Anything that is not read as lines goes through take_all(), which decodes the whole
+/// input exactly like open_input().
+class Stream {
+ public:
+  Stream();
+  ~Stream();
+  Stream(Stream&&) noexcept;
+  Stream& operator=(Stream&&) noexcept;
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  /// Opens `path` ("-" for standard input) and reads its first window. False with `err` set
+  /// when it cannot be read at all.
+  bool open(const std::string& path, const OpenOptions& options, std::string* err);
+  /// Opens bytes already in memory (tests, fuzzers).
+  bool open_bytes(std::string_view bytes, const OpenOptions& options, std::string* err);
+
+  /// The first bytes of the content (at least one window, unless the input is shorter),
+  /// gunzipped and without a UTF-8 byte-order mark, for shape sniffing. Not yet validated.
+  std::string_view head() const;
+  /// Whether the content can be read with next_lines(): UTF-8 (UTF-16 needs take_all()).
+  bool line_readable() const;
+
+  /// The next block of whole lines: it ends just after a newline, or at the end of input,
+  /// and is valid UTF-8 (invalid bytes decoded as Windows-1252, as open_input() does).
+  /// kPadding readable bytes follow it; it stays valid until the next call. An empty block
+  /// means the end. False with `err` set when reading fails part-way (the blocks already
+  /// returned were good).
+  bool next_lines(std::string_view* block, std::string* err);
+
+  /// Everything (what head() showed and the rest) as one Buffer, decoded like open_input().
+  /// Only before the first next_lines().
+  bool take_all(Buffer* out, std::string* err);
+
+  Encoding encoding() const;
+  bool gzip() const;
+  /// Bytes read from the source so far (compressed bytes for gzip).
+  std::uint64_t source_bytes() const;
+  /// Invalid UTF-8 sequences decoded as Windows-1252 so far.
+  std::uint64_t invalid_utf8() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// An input that could not be listed or opened, with the reason.
 struct PathError {

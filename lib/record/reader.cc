@@ -6,6 +6,7 @@
 // reported and skipped without losing the rest, and gives every event a byte offset.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/text.h"
@@ -165,11 +166,24 @@ simdjson::error_code string_or_value(od::value v, std::string_view* out, std::st
 
 }  // namespace detail
 
+void Reader::Impl::start_text(std::string_view t, std::uint64_t offset, std::uint64_t line) {
+  text = t;
+  base_offset = offset;
+  base_line = line;
+  line_pos = 0;
+  line_no = line;
+  rec_begin = rec_end = 0;
+}
+
 std::uint64_t Reader::Impl::line_of(std::uint64_t offset) const {
+  return offset < base_offset ? 0 : line_at(offset - base_offset);
+}
+
+std::uint64_t Reader::Impl::line_at(std::uint64_t offset) const {
   if (offset > text.size()) offset = text.size();
   if (offset < line_pos) {
     line_pos = 0;
-    line_no = 1;
+    line_no = base_line;
   }
   const char* p = text.data() + line_pos;
   const char* end = text.data() + offset;
@@ -186,7 +200,7 @@ std::uint64_t Reader::Impl::line_of(std::uint64_t offset) const {
 void Reader::Impl::issue(std::size_t offset, std::string reason) {
   ++result->issue_count;
   if (result->issues.size() < kMaxIssues) {
-    result->issues.push_back({offset, line_of(offset), std::move(reason)});
+    result->issues.push_back({base_offset + offset, line_at(offset), std::move(reason)});
   }
 }
 
@@ -211,11 +225,12 @@ void Reader::Impl::skip_non_activity(std::size_t offset, std::string kind) {
 
 EventView Reader::Impl::begin_event(std::size_t begin, std::size_t end, bool is_row) {
   EventView ev;
-  ev.offset = begin;
+  ev.offset = base_offset + begin;
   ev.raw = text.substr(begin, end - begin);
   ev.source = this;
   rec_begin = begin;
   rec_end = end;
+  props_state = PropsCapture::absent;
   row_mode = is_row;
   return ev;
 }
@@ -255,11 +270,17 @@ void Reader::Impl::map_claims(od::object claims, EventView* ev, Extras* x) {
   }
 }
 
-void Reader::Impl::map_properties(od::object props, EventView* ev, Extras* x) {
+void Reader::Impl::map_properties(od::object props, EventView* ev, Extras* x, bool capture) {
+  if (capture) {
+    prop_fields.clear();
+    props_state = PropsCapture::unknown;  // until the whole object has been walked
+  }
   for (auto pf : props) {
     od::field f;
     if (std::move(pf).get(f)) return;
-    FoldedKey pk(key_of(f));
+    const std::string_view raw_key = key_of(f);
+    if (capture) prop_fields.push_back({raw_key, f.value().raw_json_token().data()});
+    FoldedKey pk(raw_key);
     std::string_view k = pk.view();
     if (k == "statusmessage") {
       // Usually a JSON string; an object is kept as its JSON text.
@@ -283,6 +304,7 @@ void Reader::Impl::map_properties(od::object props, EventView* ev, Extras* x) {
       if (!f.value().get_object().get(inner)) map_properties(inner, ev, x);
     }
   }
+  if (capture) props_state = PropsCapture::captured;
 }
 
 bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, std::string* kind) {
@@ -362,7 +384,12 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
         }
         break;
       case 'p':
-        if (k == "properties" && !v.get_object().get(sub)) map_properties(sub, ev, &x);
+        if (k == "properties") {
+          // raw_field() follows the first `properties` key, so only that one is captured.
+          const bool first = props_state == PropsCapture::absent;
+          if (!v.get_object().get(sub)) map_properties(sub, ev, &x, first);
+          else if (first) props_state = PropsCapture::unknown;
+        }
         break;
       case 'r':
         if (k == "resourceid" || k == "resourceuri") e = string_or_value(v, &ev->resource_id);
@@ -507,7 +534,8 @@ void Reader::Impl::record(std::size_t begin, std::size_t end) {
   deliver(&ev);
 }
 
-void Reader::Impl::read_lines(std::size_t begin) {
+std::uint64_t Reader::Impl::read_lines(std::size_t begin) {
+  std::uint64_t newlines = static_cast<std::uint64_t>(std::count(text.data(), text.data() + begin, '\n'));
   std::size_t i = begin;
   while (i < text.size()) {
     const void* nl = std::memchr(text.data() + i, '\n', text.size() - i);
@@ -522,8 +550,10 @@ void Reader::Impl::read_lines(std::size_t begin) {
         record(b, e);
       }
     }
+    if (nl) ++newlines;
     i = end + 1;
   }
+  return newlines;
 }
 
 void Reader::Impl::read_concatenated(std::size_t begin) {
@@ -678,19 +708,76 @@ bool follow(od::value v, std::string_view path, od::parser* parser, std::string*
 
 }  // namespace detail
 
+bool Reader::Impl::captured_raw_field(std::string_view dotted_path, std::string* out, bool* answered) const {
+  *answered = false;
+  if (props_state == PropsCapture::unknown) return false;
+  const auto dot = dotted_path.find('.');
+  if (dot == std::string_view::npos || FoldedKey(dotted_path.substr(0, dot)).view() != "properties") return false;
+  std::string_view rest = dotted_path.substr(dot + 1);
+  const auto dot2 = rest.find('.');
+  const FoldedKey want(rest.substr(0, dot2));
+  rest = dot2 == std::string_view::npos ? std::string_view() : rest.substr(dot2 + 1);
+  if (props_state == PropsCapture::absent) {
+    *answered = true;
+    return false;
+  }
+  const PropField* found = nullptr;
+  for (const PropField& p : prop_fields) {
+    if (FoldedKey(p.key).view() == want.view()) {
+      found = &p;
+      break;
+    }
+  }
+  if (!found) {
+    *answered = true;
+    return false;
+  }
+  // Parse just the value: a string (a JSON body held as text) or an object/array.
+  const std::size_t at = static_cast<std::size_t>(found->value - text.data());
+  const char first = text[at];
+  if (first != '"' && first != '{' && first != '[') return false;  // scalars: the full parse
+  const std::size_t end = value_end(text, at);
+  if (end == std::string_view::npos || end > rec_end) return false;
+  *answered = true;
+  const std::size_t capacity = text.size() - at + input::kPadding;
+  od::document doc;
+  if (raw_parser.iterate(text.data() + at, end - at, capacity).get(doc)) return false;
+  od::parser nested;
+  if (first == '"') {
+    // As follow() does with a string: the string itself, or the JSON inside it.
+    std::string_view s;
+    if (doc.get_string().get(s)) return false;
+    if (rest.empty()) {
+      out->assign(s);
+      return true;
+    }
+    raw_scratch.assign(s);
+    raw_scratch.append(input::kPadding, ' ');
+    od::document inner_doc;
+    if (nested.iterate(raw_scratch.data(), s.size(), raw_scratch.size()).get(inner_doc)) return false;
+    od::value inner;
+    if (inner_doc.get_value().get(inner)) return false;
+    od::parser deeper;
+    std::string deeper_scratch;
+    return detail::follow(inner, rest, &deeper, &deeper_scratch, 1, out);
+  }
+  od::value v;
+  if (doc.get_value().get(v)) return false;
+  return detail::follow(v, rest, &nested, &raw_scratch, 0, out);
+}
+
 bool Reader::Impl::raw_field(std::string_view dotted_path, std::string* out) const {
   if (row_mode) return row_raw_field(dotted_path, out);
   if (rec_end <= rec_begin) return false;
+  bool answered = false;
+  const bool found = captured_raw_field(dotted_path, out, &answered);
+  if (answered) return found;
   const char* at = text.data() + rec_begin;
-  // Each call parses the record afresh. Rewinding a cached document was faster, but the
-  // ingest fuzzer found records after which the cached document no longer had a parser
-  // (fuzz/regressions/ingest/crash-7d4a...), so correctness wins until that is understood.
-  raw_doc_at = nullptr;
-  raw_doc = od::document();
+  od::document doc;
   const std::size_t capacity = text.size() - rec_begin + input::kPadding;
-  if (raw_parser.iterate(at, rec_end - rec_begin, capacity).get(raw_doc)) return false;
+  if (raw_parser.iterate(at, rec_end - rec_begin, capacity).get(doc)) return false;
   od::value root;
-  if (raw_doc.get_value().get(root)) return false;
+  if (doc.get_value().get(root)) return false;
   od::parser nested;
   return detail::follow(root, dotted_path, &nested, &raw_scratch, 0, out);
 }
@@ -713,22 +800,40 @@ std::string_view dialect_detail(detail::Dialect d) {
 
 }  // namespace
 
+void Reader::Impl::begin_read(ReadResult* r, const EventCallback* cb) {
+  result = r;
+  on_event = cb;
+  dialect = detail::Dialect::unknown;
+  non_activity = 0;
+  non_activity_kind.clear();
+  envelope_kind.clear();
+  row_mode = false;
+  legacy_layout = false;
+}
+
+void Reader::Impl::finish_read() {
+  ReadResult& r = *result;
+  if (r.shape == Shape::la_csv || r.shape == Shape::la_tables) {
+    r.detail = r.shape == Shape::la_csv ? "Log Analytics AzureActivity CSV export"
+                                        : "Log Analytics query API AzureActivity rows";
+    if (legacy_layout) r.detail += " (legacy columns: operation from Properties.message / Authorization.action)";
+  } else if (r.events > 0) {
+    r.detail = std::string(dialect_detail(dialect));
+  }
+  if (r.events == 0 && non_activity > 0) {
+    r.activity_log = false;
+    r.detail = non_activity_kind + ", not an Activity Log";
+  }
+  result = nullptr;
+  on_event = nullptr;
+  row_mode = false;
+}
+
 ReadResult Reader::read(std::string_view text, const EventCallback& on_event) {
   ReadResult result;
   Impl& im = *impl_;
-  im.text = text;
-  im.result = &result;
-  im.on_event = &on_event;
-  im.line_pos = 0;
-  im.line_no = 1;
-  im.dialect = detail::Dialect::unknown;
-  im.non_activity = 0;
-  im.non_activity_kind.clear();
-  im.envelope_kind.clear();
-  im.row_mode = false;
-  im.legacy_layout = false;
-  im.rec_begin = im.rec_end = 0;
-  im.raw_doc_at = nullptr;  // a new buffer may reuse the old one's addresses
+  im.begin_read(&result, &on_event);
+  im.start_text(text, 0, 1);
   const detail::Sniffed sniffed = detail::sniff(text);
   result.shape = sniffed.shape;
   const std::size_t start = sniffed.start;
@@ -747,20 +852,51 @@ ReadResult Reader::read(std::string_view text, const EventCallback& on_event) {
       result.detail = "not an Activity Log export: " + std::string(sniffed.why);
       break;
   }
-  if (result.shape == Shape::la_csv || result.shape == Shape::la_tables) {
-    result.detail = result.shape == Shape::la_csv ? "Log Analytics AzureActivity CSV export"
-                                                  : "Log Analytics query API AzureActivity rows";
-    if (im.legacy_layout) result.detail += " (legacy columns: operation from Properties.message / Authorization.action)";
-  } else if (result.events > 0) {
-    result.detail = std::string(dialect_detail(im.dialect));
+  im.finish_read();
+  return result;
+}
+
+ReadResult Reader::read_stream(input::Stream& in, const EventCallback& on_event) {
+  Impl& im = *impl_;
+  // Lines are streamed only when the first window shows JSON Lines beyond doubt: its first
+  // record ends, on its line, inside the window. Anything else is read whole, where the
+  // sniffer sees all of it.
+  const std::string_view head = in.head();
+  const detail::Sniffed sniffed = detail::sniff(head);
+  const bool lines = in.line_readable() && sniffed.shape == Shape::json_lines &&
+                     value_end(head, sniffed.start) != std::string_view::npos &&
+                     head.find('\n', sniffed.start) != std::string_view::npos;
+  std::string err;
+  if (!lines) {
+    input::Buffer whole;
+    if (in.take_all(&whole, &err)) return read(whole.text(), on_event);
+    ReadResult failed;
+    failed.fatal = true;
+    failed.issue_count = 1;
+    failed.issues.push_back({0, 0, err + "; the input was not scanned"});
+    return failed;
   }
-  if (result.events == 0 && im.non_activity > 0) {
-    result.activity_log = false;
-    result.detail = im.non_activity_kind + ", not an Activity Log";
+  ReadResult result;
+  im.begin_read(&result, &on_event);
+  result.shape = Shape::json_lines;
+  std::uint64_t offset = 0, line = 1;
+  std::size_t start = sniffed.start;
+  for (;;) {
+    std::string_view block;
+    if (!in.next_lines(&block, &err)) {
+      // What was read so far stands; the rest of the input is missing, and said so.
+      im.start_text({}, offset, line);
+      result.fatal = true;
+      im.issue(0, err + (offset > 0 ? "; the lines before it were scanned" : ""));
+      break;
+    }
+    if (block.empty()) break;
+    im.start_text(block, offset, line);
+    line += im.read_lines(start);
+    start = 0;
+    offset += block.size();
   }
-  im.result = nullptr;
-  im.on_event = nullptr;
-  im.row_mode = false;
+  im.finish_read();
   return result;
 }
 

@@ -100,17 +100,24 @@ struct Reader::Impl final : EventSource {
   od_parser parser;
   mutable od_parser raw_parser;     // for raw_field(), so the main document stays intact
   mutable std::string raw_scratch;  // padded copy of JSON held inside a string value
-  // The current record's document for raw_field(): several rules may read raw fields of one
-  // event (request and response bodies), and rewinding costs nothing where a new iterate()
-  // re-runs stage 1 over the record. Keyed by the record's first byte; read() resets it.
-  mutable simdjson::ondemand::document raw_doc;
-  mutable const char* raw_doc_at = nullptr;
   std::string_view text;
   ReadResult* result = nullptr;
   const EventCallback* on_event = nullptr;
 
   // The record being delivered.
   std::size_t rec_begin = 0, rec_end = 0;
+
+  // The fields of the record's top-level `properties` object, in order, noted while it is
+  // mapped: every raw path a rule reads starts there (request and response bodies), so
+  // raw_field() can look the field up, and parse only its value, instead of parsing the
+  // whole record again for every rule that asks. `unknown` falls back to the full parse.
+  enum class PropsCapture : std::uint8_t { absent, captured, unknown };
+  struct PropField {
+    std::string_view key;  ///< as written
+    const char* value;     ///< first byte of the value's JSON text
+  };
+  PropsCapture props_state = PropsCapture::unknown;
+  std::vector<PropField> prop_fields;
 
   // Owned storage for values that are not contiguous in the input.
   std::string scratch_type;
@@ -139,10 +146,23 @@ struct Reader::Impl final : EventSource {
   od_parser cell_parser[4];
   simdjson::ondemand::document cell_doc[4];
 
+  // Streams hand the reader one block of lines at a time: `text` is the block, and these
+  // place it in the whole input. Offsets inside the reader are block-relative until they
+  // are reported (issues, EventView::offset).
+  std::uint64_t base_offset = 0, base_line = 1;
+
   // Line counting is incremental: offsets mostly grow, so each byte is counted once.
   mutable std::uint64_t line_pos = 0, line_no = 1;
 
+  /// Line of a whole-input offset (EventSource).
   std::uint64_t line_of(std::uint64_t offset) const override;
+  /// Line of a block-relative offset.
+  std::uint64_t line_at(std::uint64_t local) const;
+  void begin_read(ReadResult* r, const EventCallback* cb);
+  // Fills ReadResult::detail from what the records turned out to be.
+  void finish_read();
+  // Starts reading a new text (whole input, or the next block of a stream).
+  void start_text(std::string_view t, std::uint64_t offset, std::uint64_t line);
   bool raw_field(std::string_view dotted_path, std::string* out) const override;
 
   void issue(std::size_t offset, std::string reason);
@@ -159,14 +179,19 @@ struct Reader::Impl final : EventSource {
   void record(std::size_t begin, std::size_t end);
   bool map_object(od_object obj, EventView* ev, std::string* why, std::string* kind);
   void map_claims(od_object claims, EventView* ev, detail::Extras* x);
-  void map_properties(od_object props, EventView* ev, detail::Extras* x);
+  // `capture`: note the fields for raw_field() (the record's own properties, not nested ones).
+  void map_properties(od_object props, EventView* ev, detail::Extras* x, bool capture = false);
+  // raw_field() for paths under `properties`, from the captured fields. False in *answered
+  // when the capture cannot tell (then the whole record is parsed).
+  bool captured_raw_field(std::string_view dotted_path, std::string* out, bool* answered) const;
   // Shared end of every shape's mapping: checks the record is Activity Log, fills derived
   // fields. Returns false with `kind` set for another log type, `why` for anything else.
   bool complete_event(EventView* ev, const detail::Extras& x, std::string* why, std::string* kind);
   void finish_event(EventView* ev, const detail::Extras& x);
 
   // Shape walkers (JSON).
-  void read_lines(std::size_t begin);
+  // Returns the number of newlines in the text (lines to add for the next block).
+  std::uint64_t read_lines(std::size_t begin);
   void read_concatenated(std::size_t begin);
   void read_array(std::size_t open, bool top_level);
   void read_envelopes(std::size_t begin);

@@ -11,6 +11,10 @@
 #include <string_view>
 #include <vector>
 
+namespace azd::input {
+class Stream;
+}
+
 namespace azd::record {
 
 /// Event time as 100-nanosecond ticks since 1970-01-01T00:00:00Z: the 7 fractional digits
@@ -160,6 +164,13 @@ class Reader {
   /// Reads every record of `text` (which must be followed by input::kPadding readable
   /// bytes) and calls `on_event` for each Activity Log event, in input order.
   ReadResult read(std::string_view text, const EventCallback& on_event);
+
+  /// Reads an input from a stream. JSON Lines are parsed block by block as the stream
+  /// delivers them, so memory stays flat and gzip is inflated as it goes; every other shape
+  /// is read whole through Stream::take_all(). Offsets and line numbers are those of the
+  /// whole decoded text, exactly as read() would give them. A stream that fails part-way
+  /// keeps the events already delivered and marks the result fatal, with the reason.
+  ReadResult read_stream(input::Stream& in, const EventCallback& on_event);
 
  private:
   struct Impl;

@@ -483,7 +483,6 @@ bool Reader::Impl::row_raw_field(std::string_view dotted_path, std::string* out)
   }
   raw_scratch.assign(value);
   raw_scratch.append(input::kPadding, ' ');
-  raw_doc_at = nullptr;  // raw_parser is reused below: the cached JSON document is gone
   od::document doc;
   if (raw_parser.iterate(raw_scratch.data(), value.size(), raw_scratch.size()).get(doc)) return false;
   od::value root;

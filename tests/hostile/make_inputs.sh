@@ -24,6 +24,12 @@ open(sys.argv[1]+"/corrupt.json.gz","wb").write(d)' ;;
     gzip-truncated)
       py 'import gzip,sys; d=gzip.compress((sys.argv[2]+"\n").encode()*50, mtime=0)
 open(sys.argv[1]+"/truncated.json.gz","wb").write(d[:len(d)//2])' ;;
+    gzip-truncated-lines)
+      # 2000 lines cut in the middle of the compressed stream: the lines inflated before the
+      # cut are scanned, and the input is still reported as incomplete.
+      py 'import gzip,sys; lines="".join(sys.argv[2].replace("\"c1\"", "\"c%d\"" % i)+"\n" for i in range(2000))
+d=gzip.compress(lines.encode(), mtime=0)
+open(sys.argv[1]+"/truncated-lines.json.gz","wb").write(d[:len(d)//2])' ;;
     gzip-bomb)
       # 64 MiB of spaces packs into ~64 KiB: far beyond a 1M cap, harmless without one.
       py 'import sys,zlib; c=zlib.compressobj(9, zlib.DEFLATED, 31); z=b"\0"*(1<<20)

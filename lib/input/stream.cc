@@ -1,0 +1,348 @@
+// Streams: an input read front to back in windows, gunzipped as it goes, handed out as
+// blocks of whole lines that are valid UTF-8.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "input/decode.h"
+#include "input/input.h"
+
+namespace azd::input {
+
+using namespace detail;
+
+struct Stream::Impl {
+  OpenOptions options;
+  int fd = -1;
+  bool own_fd = false;
+  bool regular = false;          // a regular file: take_all() may map it instead of copying
+  std::string_view memory;       // open_bytes(): the source
+  std::size_t memory_pos = 0;
+  bool source_eof = false;       // no more raw bytes
+  std::uint64_t source = 0;      // raw bytes consumed
+
+  bool is_gzip = false;
+  bool inflating = false;        // zs is initialised
+  bool gzip_done = false;        // the last member ended
+  z_stream zs{};
+  std::string zin;               // compressed bytes not yet inflated: zin[0, zs.avail_in) at zs.next_in
+  std::uint64_t produced = 0;    // decompressed bytes so far (bomb limit)
+
+  // Decoded bytes not yet handed out are buf[begin, end); buf always has kPadding bytes
+  // of room after end.
+  std::string buf;
+  std::size_t begin = 0, end = 0;
+  bool eof = false;              // end is the end of the content
+  std::size_t bom = 0;           // bytes of UTF-8 BOM at the start of buf
+  bool utf16 = false;
+  bool lines_started = false;
+  Encoding encoding = Encoding::utf8;
+  // An error met while reading the first window: what was decoded before it is still
+  // handed out, then the error is reported (a truncated gzip keeps its readable start).
+  std::string pending_error;
+  std::string repaired;          // the current block, when it needed repair
+  std::uint64_t invalid = 0;
+
+  ~Impl() {
+    if (inflating) inflateEnd(&zs);
+    if (own_fd && fd >= 0) ::close(fd);
+  }
+
+  // Raw bytes from the source into dst; *got == 0 means end of source.
+  bool raw_read(char* dst, std::size_t cap, std::size_t* got, std::string* err) {
+    *got = 0;
+    if (source_eof || cap == 0) return true;
+    if (fd < 0) {
+      *got = std::min(cap, memory.size() - memory_pos);
+      std::memcpy(dst, memory.data() + memory_pos, *got);
+      memory_pos += *got;
+    } else {
+      for (;;) {
+        const ssize_t n = ::read(fd, dst, cap);
+        if (n >= 0) {
+          *got = static_cast<std::size_t>(n);
+          break;
+        }
+        if (errno == EINTR) continue;
+        *err = "read failed: " + errno_text(errno);
+        return false;
+      }
+    }
+    if (*got == 0) source_eof = true;
+    source += *got;
+    return true;
+  }
+
+  // Makes room for `want` more decoded bytes after end (and the padding after them).
+  void reserve(std::size_t want) {
+    if (begin > 0 && lines_started) {
+      std::memmove(buf.data(), buf.data() + begin, end - begin);
+      end -= begin;
+      begin = 0;
+    }
+    const std::size_t need = end + want + kPadding;
+    if (buf.size() < need) buf.resize(std::max(need, buf.size() * 2));
+  }
+
+  // Inflates into dst; *got == 0 means the end of the compressed content.
+  bool inflate_some(char* dst, std::size_t cap, std::size_t* got, std::string* err) {
+    *got = 0;
+    while (*got == 0 && !gzip_done) {
+      if (zs.avail_in == 0 && !source_eof) {
+        std::size_t n = 0;
+        if (!raw_read(zin.data(), zin.size(), &n, err)) return false;
+        zs.next_in = reinterpret_cast<Bytef*>(zin.data());
+        zs.avail_in = static_cast<uInt>(n);
+      }
+      zs.next_out = reinterpret_cast<Bytef*>(dst);
+      zs.avail_out = static_cast<uInt>(std::min<std::size_t>(cap, 1U << 30));
+      const uInt before_out = zs.avail_out;
+      const int rc = inflate(&zs, Z_NO_FLUSH);
+      *got = before_out - zs.avail_out;
+      produced += *got;
+      if (produced > options.max_decompressed) {
+        *err = "gzip: decompressed size exceeds the limit of " + std::to_string(options.max_decompressed) +
+               " bytes (possible gzip bomb; --max-decompressed raises it)";
+        return false;
+      }
+      if (rc == Z_STREAM_END) {
+        // Another member may follow (`cat a.gz b.gz`); anything else after the end is
+        // ignored, as gzip(1) ignores trailing zero padding.
+        if (!next_member(err)) return false;
+        continue;
+      }
+      if (rc == Z_BUF_ERROR && zs.avail_in == 0 && source_eof) {
+        *err = "gzip: unexpected end of compressed data (truncated file) after " + std::to_string(produced) +
+               " decompressed bytes";
+        return false;
+      }
+      if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        *err = std::string("gzip: corrupt data (") + (zs.msg ? zs.msg : "inflate error") + ")";
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // After a member's end: reset for the next member when the gzip magic follows.
+  bool next_member(std::string* err) {
+    if (zs.avail_in < 2 && !source_eof) {
+      // Keep the unread byte (if any) and read more behind it.
+      const std::size_t keep = zs.avail_in;
+      if (keep) std::memmove(zin.data(), zs.next_in, keep);
+      std::size_t n = 0;
+      if (!raw_read(zin.data() + keep, zin.size() - keep, &n, err)) return false;
+      zs.next_in = reinterpret_cast<Bytef*>(zin.data());
+      zs.avail_in = static_cast<uInt>(keep + n);
+    }
+    const std::string_view rest(reinterpret_cast<const char*>(zs.next_in), zs.avail_in);
+    if (detail::is_gzip(rest)) {
+      inflateReset(&zs);
+    } else {
+      gzip_done = true;
+    }
+    return true;
+  }
+
+  // Appends up to one window of decoded bytes to buf; sets eof when there are no more.
+  bool fill(std::string* err) {
+    if (eof) {
+      if (pending_error.empty()) return true;
+      *err = pending_error;
+      return false;
+    }
+    const std::size_t want = options.window;
+    reserve(want);
+    std::size_t got = 0;
+    const bool ok = is_gzip ? inflate_some(buf.data() + end, want, &got, err)
+                            : raw_read(buf.data() + end, want, &got, err);
+    if (!ok) return false;
+    end += got;
+    if (got == 0) eof = true;
+    return true;
+  }
+
+  // Reads the first window and decides what the content is.
+  bool start(std::string* err) {
+    if (options.window < 64) options.window = 64;
+    buf.resize(options.window + kPadding);
+    // Two bytes at least, to recognise gzip even from a pipe that delivers one at a time.
+    while (end < 2) {
+      std::size_t got = 0;
+      if (!raw_read(buf.data() + end, options.window - end, &got, err)) return false;
+      if (got == 0) break;
+      end += got;
+    }
+    if (detail::is_gzip(std::string_view(buf.data(), end))) {
+      is_gzip = true;
+      if (inflateInit2(&zs, 15 + 32) != Z_OK) {
+        *err = "gzip: cannot initialise zlib";
+        return false;
+      }
+      inflating = true;
+      zin.resize(std::size_t{1} << 18);
+      std::memcpy(zin.data(), buf.data(), end);
+      zs.next_in = reinterpret_cast<Bytef*>(zin.data());
+      zs.avail_in = static_cast<uInt>(end);
+      end = 0;
+    }
+    while (end < options.window && !eof) {
+      if (!fill(&pending_error)) eof = true;
+    }
+    const std::string_view first(buf.data(), end);
+    if (first.substr(0, 3) == "\xEF\xBB\xBF") {
+      bom = 3;
+      encoding = Encoding::utf8_bom;
+    } else if (first.substr(0, 2) == "\xFF\xFE" || first.substr(0, 2) == "\xFE\xFF" || looks_like_utf16le(first)) {
+      utf16 = true;
+    }
+    return true;
+  }
+};
+
+Stream::Stream() : impl_(std::make_unique<Impl>()) {}
+Stream::~Stream() = default;
+Stream::Stream(Stream&&) noexcept = default;
+Stream& Stream::operator=(Stream&&) noexcept = default;
+
+bool Stream::open(const std::string& path, const OpenOptions& options, std::string* err) {
+  impl_ = std::make_unique<Impl>();
+  Impl& im = *impl_;
+  im.options = options;
+  if (path == "-") {
+    im.fd = STDIN_FILENO;
+  } else {
+    im.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (im.fd < 0) {
+      *err = errno_text(errno);
+      return false;
+    }
+    im.own_fd = true;
+    struct stat st{};
+    if (::fstat(im.fd, &st) != 0) {
+      *err = errno_text(errno);
+      return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      *err = "is a directory";
+      return false;
+    }
+    // Files whose size the kernel does not know (/proc) are read like pipes.
+    im.regular = S_ISREG(st.st_mode) && st.st_size > 0;
+    if (im.regular) ::posix_fadvise(im.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
+  return im.start(err);
+}
+
+bool Stream::open_bytes(std::string_view bytes, const OpenOptions& options, std::string* err) {
+  impl_ = std::make_unique<Impl>();
+  impl_->options = options;
+  impl_->memory = bytes;
+  return impl_->start(err);
+}
+
+std::string_view Stream::head() const {
+  const Impl& im = *impl_;
+  return std::string_view(im.buf.data() + im.bom, im.end - im.bom);
+}
+
+bool Stream::line_readable() const { return !impl_->utf16; }
+
+bool Stream::next_lines(std::string_view* block, std::string* err) {
+  Impl& im = *impl_;
+  *block = {};
+  if (!im.lines_started) {
+    im.lines_started = true;
+    im.begin = im.bom;
+  }
+  for (;;) {
+    if (im.end - im.begin >= im.options.window || im.eof) {
+      const char* base = im.buf.data();
+      const void* nl = ::memrchr(base + im.begin, '\n', im.end - im.begin);
+      std::size_t stop = 0;
+      if (nl) {
+        stop = static_cast<std::size_t>(static_cast<const char*>(nl) - base) + 1;
+      } else if (im.eof) {
+        stop = im.end;
+      }
+      if (im.eof && stop <= im.begin && !im.pending_error.empty()) {
+        *err = im.pending_error;
+        return false;
+      }
+      if (stop > 0 || im.eof) {
+        std::string_view text(base + im.begin, stop > im.begin ? stop - im.begin : 0);
+        im.begin = std::max(stop, im.begin);
+        const std::size_t bad = first_invalid_utf8(text);
+        if (bad != text.size()) {
+          im.repaired = repair_utf8(text, bad, &im.invalid);
+          const std::size_t size = im.repaired.size();
+          im.repaired.append(kPadding, '\0');
+          text = std::string_view(im.repaired.data(), size);
+          im.encoding = Encoding::cp1252;
+        }
+        *block = text;
+        return true;
+      }
+    }
+    // Not a whole line yet (or not a window's worth): read more, growing for long lines.
+    if (!im.fill(err)) return false;
+  }
+}
+
+bool Stream::take_all(Buffer* out, std::string* err) {
+  Impl& im = *impl_;
+  if (!im.pending_error.empty()) {
+    *err = im.pending_error;
+    return false;
+  }
+  if (im.regular && !im.is_gzip) {
+    // Map the whole file rather than copy it: arrays and envelopes are split in place.
+    struct stat st{};
+    if (::fstat(im.fd, &st) != 0) {
+      *err = errno_text(errno);
+      return false;
+    }
+    if (!map_file(im.fd, static_cast<std::size_t>(st.st_size), out, err)) return false;
+    im.source = static_cast<std::uint64_t>(st.st_size);
+    normalise_encoding(out);
+    im.encoding = out->encoding();
+    im.invalid = out->invalid_utf8();
+    return true;
+  }
+  std::string all(im.buf.data(), im.end);
+  if (im.is_gzip) {
+    im.end = 0;
+    while (!im.eof) {
+      if (!im.fill(err)) return false;
+      all.append(im.buf.data(), im.end);
+      im.end = 0;
+    }
+  } else if (im.fd >= 0) {
+    if (!im.source_eof && !read_all(im.fd, &all, err)) return false;
+  } else {
+    all.append(im.memory.substr(im.memory_pos));
+    im.source += im.memory.size() - im.memory_pos;
+    im.memory_pos = im.memory.size();
+  }
+  const std::uint64_t source = im.fd >= 0 && !im.is_gzip ? all.size() : im.source;
+  *out = heap_buffer(std::move(all));
+  out->set_source_bytes(source);
+  out->set_gzip(im.is_gzip);
+  normalise_encoding(out);
+  im.source = source;
+  im.encoding = out->encoding();
+  im.invalid = out->invalid_utf8();
+  return true;
+}
+
+Encoding Stream::encoding() const { return impl_->encoding; }
+bool Stream::gzip() const { return impl_->is_gzip; }
+std::uint64_t Stream::source_bytes() const { return impl_->source; }
+std::uint64_t Stream::invalid_utf8() const { return impl_->invalid; }
+
+}  // namespace azd::input
