@@ -50,12 +50,11 @@ bool in_range(record::Ticks t, record::Ticks since, record::Ticks until) {
   return (since == record::kNoTime || t >= since) && (until == record::kNoTime || t <= until);
 }
 
-// Reads every input with `callbacks` (begin, on_event), collecting the input reports.
+// Reads every input with `sink` (begin, on_event) on one thread, collecting the input reports.
 // Returns kExitInputError when an input could not be read, else kExitClean.
-int read_all(const Options& opt, InputCallbacks callbacks, std::vector<report::InputReport>* inputs) {
-  record::Reader reader;
+int read_all(const Options& opt, EventSink sink, std::vector<report::InputReport>* inputs) {
   int code = kExitClean;
-  callbacks.on_input = [&](const report::InputReport& in) {
+  auto on_input = [&](const report::InputReport& in) {
     report_unreadable(in);
     if (!in.readable) code = kExitInputError;
     inputs->push_back(in);
@@ -63,7 +62,9 @@ int read_all(const Options& opt, InputCallbacks callbacks, std::vector<report::I
   std::unique_ptr<report::Progress> progress = make_progress(opt.quiet);
   input::OpenOptions open_options;
   open_options.max_decompressed = opt.max_decompressed;
-  read_inputs(opt.paths, open_options, reader, callbacks, progress.get());
+  // One thread: search prints events in input order as they are read.
+  std::vector<EventSink> sinks{std::move(sink)};
+  read_inputs(opt.paths, open_options, sinks, on_input, progress.get());
   return code;
 }
 
@@ -100,8 +101,8 @@ int run_search(const Options& opt) {
   std::vector<engine::Evidence> events;
   std::vector<report::InputReport> inputs;
   std::string current;
-  InputCallbacks callbacks;
-  callbacks.begin = [&](const std::string& path) { current = path; };
+  EventSink callbacks;
+  callbacks.begin = [&](const std::string& path, std::size_t) { current = path; };
   callbacks.on_event = [&](const record::EventView& ev) {
     if (in_range(ev.time, since, until) && engine::matches(filter, ev)) {
       events.push_back(engine::evidence_from(ev, current));
@@ -122,7 +123,7 @@ int run_summary(const Options& opt) {
   if (!out.open(opt.output, opt.force)) return kExitError;
   report::ActivityTally tally;
   std::vector<report::InputReport> inputs;
-  InputCallbacks callbacks;
+  EventSink callbacks;
   callbacks.on_event = [&](const record::EventView& ev) { tally.add(ev); };
   const int code = read_all(opt, callbacks, &inputs);
   const bool json = out.format(opt.format) != report::Format::table;

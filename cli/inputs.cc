@@ -1,7 +1,12 @@
 #include "cli/inputs.h"
 
+#include <sched.h>
+
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "base/text.h"
 #include "input/input.h"
@@ -9,62 +14,184 @@
 namespace azd::cli {
 namespace {
 
-// Reads one input through record/ and describes what it held.
-report::InputReport read_one(const std::string& path, const input::OpenOptions& open_options, record::Reader& reader,
-                             const InputCallbacks& cb, report::Progress* progress, std::uint64_t done_before) {
+// One input of the run and what has been read of it.
+struct Job {
+  std::string path;
+  std::size_t index = 0;  // position among the input reports
+  input::Stream stream;
+  report::InputReport report;
+  bool done = false;
+  // A JSON Lines input shared out block by block: where the next block starts, the blocks
+  // handed out but not yet read, and each block's result in input order.
+  bool exhausted = false;
+  std::size_t start = 0;
+  std::uint64_t offset = 0, line = 1;
+  std::size_t outstanding = 0;
+  std::vector<record::ReadResult> parts;
+};
+
+void fill_report(report::InputReport* rep, record::ReadResult&& result, const input::Stream& stream) {
+  rep->readable = !result.fatal;
+  rep->error_count = result.issue_count;
+  rep->errors = std::move(result.issues);
+  // An input refused whole (a gzip bomb, a read error) has no shape or encoding to speak of.
+  if (result.fatal && result.shape == record::Shape::unknown) return;
+  rep->encoding = std::string(input::encoding_name(stream.encoding()));
+  rep->gzip = stream.gzip();
+  rep->bytes = stream.source_bytes();
+  rep->shape = std::string(record::shape_name(result.shape));
+  rep->detail = result.detail;
+  rep->activity_log = result.activity_log;
+  rep->records = result.records;
+  rep->events = result.events;
+  rep->skipped = result.skipped;
+  if (!rep->activity_log && rep->detail.empty() && !rep->errors.empty()) rep->detail = rep->errors.front().reason;
+}
+
+report::InputReport unreadable(const std::string& path, std::string reason) {
   report::InputReport rep;
   rep.path = path;
-  input::Stream stream;
-  std::string err;
-  if (!stream.open(path, open_options, &err)) {
-    rep.readable = false;
-    rep.error_count = 1;
-    rep.errors.push_back({0, 0, err});
-    return rep;
-  }
-  if (cb.begin) cb.begin(path);
-  record::ReadResult result;
-  if (progress) {
-    std::uint64_t n = 0;
-    result = reader.read_stream(stream, [&](const record::EventView& ev) {
-      cb.on_event(ev);
-      if ((++n & 1023) == 0) progress->update(done_before + stream.source_bytes(), path);
-    });
-  } else {
-    result = reader.read_stream(stream, cb.on_event);
-  }
-  rep.readable = !result.fatal;
-  rep.error_count = result.issue_count;
-  rep.errors = std::move(result.issues);
-  // An input refused whole (a gzip bomb, a read error) has no shape or encoding to speak of.
-  if (result.fatal && result.shape == record::Shape::unknown) return rep;
-  rep.encoding = std::string(input::encoding_name(stream.encoding()));
-  rep.gzip = stream.gzip();
-  rep.bytes = stream.source_bytes();
-  rep.shape = std::string(record::shape_name(result.shape));
-  rep.detail = result.detail;
-  rep.activity_log = result.activity_log;
-  rep.records = result.records;
-  rep.events = result.events;
-  rep.skipped = result.skipped;
-  if (!rep.activity_log && rep.detail.empty() && !rep.errors.empty()) rep.detail = rep.errors.front().reason;
+  rep.readable = false;
+  rep.error_count = 1;
+  rep.errors.push_back({0, 0, std::move(reason)});
   return rep;
 }
 
+// Shares the inputs out between reading threads. Everything here is guarded by `mutex`;
+// the reading itself happens outside it.
+class Scheduler {
+ public:
+  Scheduler(std::vector<std::unique_ptr<Job>> jobs, const input::OpenOptions& options,
+            const InputReportCallback& on_input, report::Progress* progress)
+      : jobs_(std::move(jobs)), options_(options), on_input_(on_input), progress_(progress) {}
+
+  // One reading thread: takes a block of a shared input, else the next input, until none is left.
+  void work(EventSink& sink) {
+    record::Reader reader;
+    std::string storage;  // the block being read (swapped with the stream's buffer)
+    const Job* current = nullptr;
+    auto switch_to = [&](const Job* job) {
+      if (current != job && sink.begin) sink.begin(job->path, job->index);
+      current = job;
+    };
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      if (Job* job = sharing()) {
+        std::string_view block;
+        std::string err;
+        if (!job->stream.take_lines(&storage, &block, &err)) {
+          job->parts.push_back(record::stream_failure(job->offset, job->line, err));
+          job->exhausted = true;
+          finish_if_read(job);
+          continue;
+        }
+        if (block.empty()) {
+          job->exhausted = true;
+          finish_if_read(job);
+          continue;
+        }
+        const std::size_t index = job->parts.size();
+        job->parts.emplace_back();
+        const std::uint64_t offset = job->offset, line = job->line;
+        const std::size_t start = job->start;
+        job->start = 0;
+        job->offset += block.size();
+        job->line += base::count_byte(block, '\n');
+        ++job->outstanding;
+        lock.unlock();
+        switch_to(job);
+        record::ReadResult part = reader.read_lines_block(block, offset, line, start, sink.on_event);
+        lock.lock();
+        job->parts[index] = std::move(part);
+        --job->outstanding;
+        block_bytes_ += block.size();
+        if (progress_) progress_->update(done_bytes_ + block_bytes_, job->path);
+        finish_if_read(job);
+        continue;
+      }
+      if (next_ >= jobs_.size()) return;
+      Job* job = jobs_[next_++].get();
+      lock.unlock();
+      std::string err;
+      if (!job->stream.open(job->path, options_, &err)) {
+        job->report = unreadable(job->path, std::move(err));
+        lock.lock();
+        complete(job);
+        continue;
+      }
+      if (job->stream.line_readable() && record::lines_streamable(job->stream.head(), &job->start)) {
+        lock.lock();
+        job->report.path = job->path;
+        sharing_.push_back(job);
+        continue;
+      }
+      // Any other shape is read whole by this thread.
+      switch_to(job);
+      record::ReadResult result = reader.read_stream(job->stream, sink.on_event);
+      job->report.path = job->path;
+      fill_report(&job->report, std::move(result), job->stream);
+      job->stream = input::Stream();  // unmap or free the input now
+      lock.lock();
+      complete(job);
+    }
+  }
+
+ private:
+  Job* sharing() {
+    for (Job* job : sharing_) {
+      if (!job->exhausted) return job;
+    }
+    return nullptr;
+  }
+
+  void finish_if_read(Job* job) {
+    if (!job->exhausted || job->outstanding > 0 || job->done) return;
+    std::erase(sharing_, job);
+    fill_report(&job->report, record::merge_results(std::move(job->parts)), job->stream);
+    block_bytes_ -= std::min(block_bytes_, job->offset);
+    job->stream = input::Stream();
+    complete(job);
+  }
+
+  // Marks a job read and hands every finished report, in input order, to on_input.
+  void complete(Job* job) {
+    job->done = true;
+    done_bytes_ += job->report.bytes;
+    while (emitted_ < jobs_.size() && jobs_[emitted_]->done) {
+      if (progress_) progress_->clear();  // so messages about the input start on a clean line
+      on_input_(jobs_[emitted_]->report);
+      ++emitted_;
+    }
+    if (progress_) progress_->update(done_bytes_ + block_bytes_, job->path);
+  }
+
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Job>> jobs_;
+  std::vector<Job*> sharing_;
+  std::size_t next_ = 0, emitted_ = 0;
+  std::uint64_t done_bytes_ = 0, block_bytes_ = 0;
+  const input::OpenOptions& options_;
+  const InputReportCallback& on_input_;
+  report::Progress* progress_;
+};
+
 }  // namespace
 
-void read_inputs(const std::vector<std::string>& paths, const input::OpenOptions& open_options, record::Reader& reader,
-                 const InputCallbacks& callbacks, report::Progress* progress) {
+unsigned default_threads() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    const int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<unsigned>(n);
+  }
+  const unsigned n = std::thread::hardware_concurrency();
+  return n > 0 ? n : 1;
+}
+
+void read_inputs(const std::vector<std::string>& paths, const input::OpenOptions& open_options,
+                 std::vector<EventSink>& sinks, const InputReportCallback& on_input, report::Progress* progress) {
   std::vector<input::PathError> path_errors;
   const std::vector<std::string> files = input::expand_paths(paths, &path_errors);
-  for (const input::PathError& e : path_errors) {
-    report::InputReport in;
-    in.path = e.path;
-    in.readable = false;
-    in.error_count = 1;
-    in.errors.push_back({0, 0, e.reason});
-    callbacks.on_input(in);
-  }
+  for (const input::PathError& e : path_errors) on_input(unreadable(e.path, e.reason));
   if (progress) {
     std::uint64_t total = 0;
     for (const std::string& f : files) {
@@ -74,13 +201,20 @@ void read_inputs(const std::vector<std::string>& paths, const input::OpenOptions
     }
     progress->start(total);
   }
-  std::uint64_t done = 0;
-  for (const std::string& path : files) {
-    report::InputReport in = read_one(path, open_options, reader, callbacks, progress, done);
-    done += in.bytes;
-    if (progress) progress->clear();  // so messages about the input start on a clean line
-    callbacks.on_input(in);
+  std::vector<std::unique_ptr<Job>> jobs;
+  for (const std::string& f : files) {
+    jobs.push_back(std::make_unique<Job>());
+    jobs.back()->path = f;
+    jobs.back()->index = path_errors.size() + jobs.size() - 1;
   }
+  Scheduler scheduler(std::move(jobs), open_options, on_input, progress);
+  // The calling thread is the first reader; the others join it.
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < sinks.size(); ++i) {
+    threads.emplace_back([&scheduler, &sink = sinks[i]] { scheduler.work(sink); });
+  }
+  if (!sinks.empty()) scheduler.work(sinks[0]);
+  for (std::thread& t : threads) t.join();
   if (progress) progress->finish();
 }
 

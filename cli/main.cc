@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <new>
 #include <vector>
 
@@ -97,27 +98,39 @@ int run_scan(const Options& opt) {
   std::unique_ptr<report::FindingSink> printer = report::make_printer(out.format(opt.format), popt, out.file(), stderr);
   printer->begin({version(), opt.arguments, clock.started()});
 
-  // Every input through one reader into one engine, in command-line order (directories are
-  // walked, "-" is standard input). An input's index for the engine is the position of its
-  // report in `inputs`.
+  // Every input (directories walked, "-" is standard input) through the readers into one
+  // engine per reading thread; the engines are merged once everything is read. An input's
+  // index for the engine is the position of its report in `inputs`.
+  const unsigned threads = opt.threads > 0 ? opt.threads : default_threads();
+  std::vector<std::unique_ptr<engine::Engine>> engines;
+  std::vector<report::Summary> spans(threads);  // each thread's event time span
+  std::vector<EventSink> sinks(threads);
+  for (unsigned i = 0; i < threads; ++i) {
+    engines.push_back(std::make_unique<engine::Engine>(rules, controls.engine_options()));
+    engine::Engine& engine = *engines.back();
+    report::Summary& span = spans[i];
+    sinks[i].begin = [&engine](const std::string& path, std::size_t index) { engine.begin_input(path, index); };
+    sinks[i].on_event = [&engine, &span](const record::EventView& ev) {
+      engine.on_event(ev);
+      span.note_event_time(ev.time);
+    };
+  }
   report::Summary summary;
   std::vector<report::InputReport> inputs;
-  record::Reader reader;
-  engine::Engine engine(rules, controls.engine_options());
-  InputCallbacks callbacks;
-  callbacks.begin = [&](const std::string& path) { engine.begin_input(path, inputs.size()); };
-  callbacks.on_event = [&](const record::EventView& ev) {
-    engine.on_event(ev);
-    summary.note_event_time(ev.time);
-  };
-  callbacks.on_input = [&](const report::InputReport& in) {
+  auto on_input = [&](const report::InputReport& in) {
     report_unreadable(in);
     inputs.push_back(in);
   };
   input::OpenOptions open_options;
   open_options.max_decompressed = opt.max_decompressed;
   std::unique_ptr<report::Progress> progress = make_progress(opt.quiet);
-  read_inputs(opt.paths, open_options, reader, callbacks, progress.get());
+  read_inputs(opt.paths, open_options, sinks, on_input, progress.get());
+  engine::Engine& engine = *engines.front();
+  for (std::size_t i = 1; i < engines.size(); ++i) engine.merge(std::move(*engines[i]));
+  for (const report::Summary& span : spans) {
+    summary.note_event_time(span.first_event);
+    summary.note_event_time(span.last_event);
+  }
 
   // Rules that need every event (operation outcomes, windows, sequences) are settled now;
   // then the analyst's suppressions mark the findings they expect.

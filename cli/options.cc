@@ -134,6 +134,9 @@ int parse_options(int argc, char** argv, Options* out) {
   scan->add_option("--max-decompressed", out->max_decompressed,
                    "Refuse a gzip input that expands beyond this size, e.g. 512M (default: 8G)")
       ->transform(CLI::AsSizeValue(false));
+  scan->add_option("--threads", out->threads,
+                   "Reading threads (default: one per core). Findings and output are the same for any number")
+      ->check(CLI::Range(0U, 256U));
   scan->add_option("--rules", out->rule_paths,
                    "Also load the rules in this file or directory (repeatable; format: docs/detections.md)")
       ->allow_extra_args(false);

@@ -38,6 +38,8 @@ struct Options {
   bool verbose = false;
   /// --max-decompressed: gzip inputs that expand beyond this are refused (bomb guard).
   std::uint64_t max_decompressed = input::kDefaultMaxDecompressed;
+  /// --threads: reading threads for scan (0 = one per core). The output never depends on it.
+  unsigned threads = 0;
   control::Settings controls;      ///< --since/--until, rule selection, --suppressions
   bool show_suppressed = false;    ///< print suppressed findings too (marked)
   std::vector<std::string> where;  ///< search: FIELD=VALUE or FIELD~VALUE filters, all must hold

@@ -1,5 +1,7 @@
 #include "base/text.h"
 
+#include <emmintrin.h>
+
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -148,6 +150,18 @@ std::uint64_t process_seed() {
 }
 
 }  // namespace
+
+std::uint64_t count_byte(std::string_view s, char c) {
+  std::uint64_t n = 0;
+  std::size_t i = 0;
+  const __m128i want = _mm_set1_epi8(c);
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    n += static_cast<std::uint64_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, want)))));
+  }
+  for (; i < s.size(); ++i) n += s[i] == c;
+  return n;
+}
 
 std::uint64_t hash_bytes(std::string_view s) {
   constexpr std::uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL,

@@ -31,6 +31,9 @@ std::string escape_for_terminal(std::string_view s);
 /// 64-bit FNV-1a, for stable fingerprints (identical across runs and platforms).
 std::uint64_t fnv1a(std::string_view s, std::uint64_t seed = 0xcbf29ce484222325ULL);
 
+/// How many times `c` occurs in `s` (16 bytes per step: lines of a block of JSON Lines).
+std::uint64_t count_byte(std::string_view s, char c);
+
 /// A fast 64-bit hash of bytes for in-memory keys (duplicate detection hashes every event
 /// it sees, whole records where there is no event id). Not for anything printed: keys are
 /// salted with a per-process random seed, so a record crafted to collide with another one

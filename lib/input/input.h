@@ -131,6 +131,10 @@ class Stream {
   /// returned were good).
   bool next_lines(std::string_view* block, std::string* err);
 
+  /// Like next_lines(), but the block is handed over in `storage` (buffers are swapped, the
+  /// block is not copied), so it stays valid while other threads take the next blocks.
+  bool take_lines(std::string* storage, std::string_view* block, std::string* err);
+
   /// Everything (what head() showed and the rest) as one Buffer, decoded like open_input().
   /// Only before the first next_lines().
   bool take_all(Buffer* out, std::string* err);

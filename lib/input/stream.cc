@@ -294,6 +294,25 @@ bool Stream::next_lines(std::string_view* block, std::string* err) {
   }
 }
 
+bool Stream::take_lines(std::string* storage, std::string_view* block, std::string* err) {
+  Impl& im = *impl_;
+  if (!next_lines(block, err)) return false;
+  if (block->empty()) return true;
+  if (block->data() == im.repaired.data()) {
+    im.repaired.swap(*storage);
+    return true;
+  }
+  // The block is in buf: give buf away and keep the unread tail in the caller's old buffer.
+  im.buf.swap(*storage);
+  const std::size_t tail = im.end - im.begin;
+  const std::size_t need = std::max(tail + im.options.window, storage->size()) + kPadding;
+  if (im.buf.size() < need) im.buf.resize(need);
+  std::memcpy(im.buf.data(), storage->data() + im.begin, tail);
+  im.begin = 0;
+  im.end = tail;
+  return true;
+}
+
 bool Stream::take_all(Buffer* out, std::string* err) {
   Impl& im = *impl_;
   if (!im.pending_error.empty()) {

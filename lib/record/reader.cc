@@ -6,7 +6,6 @@
 // reported and skipped without losing the rest, and gives every event a byte offset.
 #include <simdjson.h>
 
-#include <algorithm>
 #include <cstring>
 
 #include "base/text.h"
@@ -534,8 +533,7 @@ void Reader::Impl::record(std::size_t begin, std::size_t end) {
   deliver(&ev);
 }
 
-std::uint64_t Reader::Impl::read_lines(std::size_t begin) {
-  std::uint64_t newlines = static_cast<std::uint64_t>(std::count(text.data(), text.data() + begin, '\n'));
+void Reader::Impl::read_lines(std::size_t begin) {
   std::size_t i = begin;
   while (i < text.size()) {
     const void* nl = std::memchr(text.data() + i, '\n', text.size() - i);
@@ -550,10 +548,8 @@ std::uint64_t Reader::Impl::read_lines(std::size_t begin) {
         record(b, e);
       }
     }
-    if (nl) ++newlines;
     i = end + 1;
   }
-  return newlines;
 }
 
 void Reader::Impl::read_concatenated(std::size_t begin) {
@@ -856,18 +852,31 @@ ReadResult Reader::read(std::string_view text, const EventCallback& on_event) {
   return result;
 }
 
-ReadResult Reader::read_stream(input::Stream& in, const EventCallback& on_event) {
-  Impl& im = *impl_;
-  // Lines are streamed only when the first window shows JSON Lines beyond doubt: its first
-  // record ends, on its line, inside the window. Anything else is read whole, where the
-  // sniffer sees all of it.
-  const std::string_view head = in.head();
+bool lines_streamable(std::string_view head, std::size_t* start) {
+  // Beyond doubt: the first record ends inside the window and a newline follows it.
+  // Anything less is read whole, where the sniffer sees all of it.
   const detail::Sniffed sniffed = detail::sniff(head);
-  const bool lines = in.line_readable() && sniffed.shape == Shape::json_lines &&
-                     value_end(head, sniffed.start) != std::string_view::npos &&
-                     head.find('\n', sniffed.start) != std::string_view::npos;
+  *start = sniffed.start;
+  return sniffed.shape == Shape::json_lines && value_end(head, sniffed.start) != std::string_view::npos &&
+         head.find('\n', sniffed.start) != std::string_view::npos;
+}
+
+ReadResult Reader::read_lines_block(std::string_view block, std::uint64_t offset, std::uint64_t line,
+                                    std::size_t start, const EventCallback& on_event) {
+  ReadResult result;
+  Impl& im = *impl_;
+  im.begin_read(&result, &on_event);
+  im.start_text(block, offset, line);
+  result.shape = Shape::json_lines;
+  im.read_lines(start);
+  im.finish_read();
+  return result;
+}
+
+ReadResult Reader::read_stream(input::Stream& in, const EventCallback& on_event) {
+  std::size_t start = 0;
   std::string err;
-  if (!lines) {
+  if (!in.line_readable() || !lines_streamable(in.head(), &start)) {
     input::Buffer whole;
     if (in.take_all(&whole, &err)) return read(whole.text(), on_event);
     ReadResult failed;
@@ -876,28 +885,57 @@ ReadResult Reader::read_stream(input::Stream& in, const EventCallback& on_event)
     failed.issues.push_back({0, 0, err + "; the input was not scanned"});
     return failed;
   }
-  ReadResult result;
-  im.begin_read(&result, &on_event);
-  result.shape = Shape::json_lines;
+  std::vector<ReadResult> parts;
   std::uint64_t offset = 0, line = 1;
-  std::size_t start = sniffed.start;
   for (;;) {
     std::string_view block;
     if (!in.next_lines(&block, &err)) {
-      // What was read so far stands; the rest of the input is missing, and said so.
-      im.start_text({}, offset, line);
-      result.fatal = true;
-      im.issue(0, err + (offset > 0 ? "; the lines before it were scanned" : ""));
+      parts.push_back(stream_failure(offset, line, err));
       break;
     }
     if (block.empty()) break;
-    im.start_text(block, offset, line);
-    line += im.read_lines(start);
+    parts.push_back(read_lines_block(block, offset, line, start, on_event));
     start = 0;
     offset += block.size();
+    line += base::count_byte(block, '\n');
   }
-  im.finish_read();
-  return result;
+  return merge_results(std::move(parts));
+}
+
+ReadResult stream_failure(std::uint64_t offset, std::uint64_t line, const std::string& err) {
+  ReadResult r;
+  r.shape = Shape::json_lines;
+  r.fatal = true;
+  r.issue_count = 1;
+  // What was read before stands; the rest of the input is missing, and said so.
+  r.issues.push_back({offset, line, err + (offset > 0 ? "; the lines before it were scanned" : "")});
+  return r;
+}
+
+ReadResult merge_results(std::vector<ReadResult> parts) {
+  ReadResult all;
+  all.shape = parts.empty() ? Shape::empty : parts.front().shape;
+  const ReadResult* first_events = nullptr;
+  const ReadResult* first_other_log = nullptr;
+  for (ReadResult& p : parts) {
+    all.records += p.records;
+    all.events += p.events;
+    all.skipped += p.skipped;
+    all.issue_count += p.issue_count;
+    all.fatal = all.fatal || p.fatal;
+    for (ReadIssue& i : p.issues) {
+      if (all.issues.size() < kMaxIssues) all.issues.push_back(std::move(i));
+    }
+    if (!first_events && p.events > 0) first_events = &p;
+    if (!first_other_log && !p.activity_log) first_other_log = &p;
+  }
+  if (first_events) {
+    all.detail = first_events->detail;
+  } else if (first_other_log) {
+    all.activity_log = false;
+    all.detail = first_other_log->detail;
+  }
+  return all;
 }
 
 Shape sniff_shape(std::string_view text) { return detail::sniff(text).shape; }

@@ -190,8 +190,7 @@ struct Reader::Impl final : EventSource {
   void finish_event(EventView* ev, const detail::Extras& x);
 
   // Shape walkers (JSON).
-  // Returns the number of newlines in the text (lines to add for the next block).
-  std::uint64_t read_lines(std::size_t begin);
+  void read_lines(std::size_t begin);
   void read_concatenated(std::size_t begin);
   void read_array(std::size_t open, bool top_level);
   void read_envelopes(std::size_t begin);

@@ -172,10 +172,28 @@ class Reader {
   /// keeps the events already delivered and marks the result fatal, with the reason.
   ReadResult read_stream(input::Stream& in, const EventCallback& on_event);
 
+  /// Reads one block of a JSON Lines input, cut at line boundaries by Stream::next_lines(),
+  /// that starts at `offset` and on `line` of the whole input; `start` skips what precedes
+  /// the first record (first block only, see lines_streamable()). Several readers on
+  /// several threads can read the blocks of one input; merge_results() joins their results.
+  ReadResult read_lines_block(std::string_view block, std::uint64_t offset, std::uint64_t line,
+                              std::size_t start, const EventCallback& on_event);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// Whether an input whose first window (Stream::head()) is `head` is JSON Lines beyond
+/// doubt, so it can be read block by block; *start receives the offset of the first record.
+bool lines_streamable(std::string_view head, std::size_t* start);
+
+/// The result for a stream that failed at `offset`/`line` (Stream::next_lines() said why).
+ReadResult stream_failure(std::uint64_t offset, std::uint64_t line, const std::string& err);
+
+/// Joins the results of consecutive blocks of one input, given in input order: counts add
+/// up, issues keep input order, and the detail is the one reading the whole input gives.
+ReadResult merge_results(std::vector<ReadResult> parts);
 
 /// The simdjson code this build runs (docs/performance.md), for `azdetect --version -v`.
 struct SimdjsonInfo {
