@@ -9,6 +9,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "input/input.h"
 #include "record/record.h"
@@ -20,6 +21,14 @@ constexpr std::string_view kRawPaths[] = {
     "properties.statusMessage.error.code", "properties.requestbody.properties.principalId",
     "claims.ipaddr", "identity.claims.appid", "httpRequest.clientIpAddress", "operationName.value",
     "properties", "a.b.c.d.e.f.g", "", ".", "..x"};
+
+// What the whole read delivered, to compare the streamed read against.
+struct Seen {
+  std::uint64_t offset = 0, line = 0;
+  std::string operation, raw;
+  bool raw_found[std::size(kRawPaths)] = {};
+  std::string raw_values[std::size(kRawPaths)];
+};
 
 void require(bool ok) {
   if (!ok) std::abort();  // reported by libFuzzer as a crash with the input saved
@@ -52,6 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // from one input into the next.
   static azd::record::Reader reader;
   std::uint64_t delivered = 0, last_offset = 0;
+  std::vector<Seen> seen;
   azd::record::ReadResult result = reader.read(text, [&](const azd::record::EventView& ev) {
     ++delivered;
     require(ev.source != nullptr);
@@ -68,6 +78,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (ev.time != azd::record::kNoTime) sum += azd::record::format_time(ev.time).size();
     require(ev.source->line_of(ev.offset) >= 1);
+    Seen& now = seen.emplace_back();
+    now.offset = ev.offset;
+    now.line = ev.source->line_of(ev.offset);
+    now.operation = ev.operation;
+    now.raw = ev.raw;
+    for (std::size_t k = 0; k < std::size(kRawPaths); ++k) {
+      std::string v;
+      now.raw_found[k] = ev.source->raw_field(kRawPaths[k], &v);
+      now.raw_values[k] = std::move(v);
+    }
     // Two paths per event, varying with the input, keep an execution cheap while every
     // path is still tried across the run.
     std::string value;
@@ -90,5 +110,39 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   // The cheap sniff must agree with what read() decided.
   require(azd::record::sniff_shape(text) == result.shape);
+
+  // Streaming must not change the answer: the same bytes read through a Stream with a small
+  // window (records split across reads, windows grown for long lines) give the same events
+  // at the same offsets and lines, with the same raw fields, and the same counts and issues.
+  options.window = 64 + size % 193;
+  azd::input::Stream stream;
+  if (stream.open_bytes(bytes, options, &err)) {
+    std::uint64_t streamed = 0;
+    std::string a;
+    // Another reader, with raw_field() always parsing the whole record: the shortcut that
+    // answers from the captured properties fields is checked against the full parse too.
+    static azd::record::Reader full_parse;
+    full_parse.set_raw_field_shortcut(false);
+    azd::record::ReadResult again = full_parse.read_stream(stream, [&](const azd::record::EventView& ev) {
+      ++streamed;
+      require(!seen.empty() && streamed <= seen.size());
+      const Seen& want = seen[streamed - 1];
+      require(ev.offset == want.offset && ev.source->line_of(ev.offset) == want.line);
+      require(ev.operation == want.operation && ev.raw == want.raw);
+      const std::string_view path = kRawPaths[streamed % std::size(kRawPaths)];
+      const bool has = ev.source->raw_field(path, &a);
+      require(has == want.raw_found[streamed % std::size(kRawPaths)]);
+      if (has) require(a == want.raw_values[streamed % std::size(kRawPaths)]);
+    });
+    if (!again.fatal) {
+      require(again.records == result.records && again.events == result.events && again.skipped == result.skipped);
+      require(again.issue_count == result.issue_count && again.issues.size() == result.issues.size());
+      for (std::size_t i = 0; i < again.issues.size(); ++i) {
+        require(again.issues[i].offset == result.issues[i].offset && again.issues[i].line == result.issues[i].line &&
+                again.issues[i].reason == result.issues[i].reason);
+      }
+      require(again.detail == result.detail && again.activity_log == result.activity_log);
+    }
+  }
   return sum == 0xFFFFFFFF ? 1 : 0;  // keeps `sum` alive without affecting the fuzzer
 }

@@ -191,7 +191,11 @@ struct Stream::Impl {
       zs.avail_in = static_cast<uInt>(end);
       end = 0;
     }
-    while (end < options.window && !eof) {
+    // The head holds a window and at least the first line, so the shape can be told from
+    // a whole first record even with a tiny window; a first line of several MiB is the
+    // sign of another shape (one huge object), which take_all() will read whole anyway.
+    const std::size_t head_limit = 4 * std::max<std::size_t>(options.window, std::size_t{1} << 20);
+    while (!eof && (end < options.window || (!std::memchr(buf.data(), '\n', end) && end < head_limit))) {
       if (!fill(&pending_error)) eof = true;
     }
     const std::string_view first(buf.data(), end);

@@ -706,7 +706,7 @@ bool follow(od::value v, std::string_view path, od::parser* parser, std::string*
 
 bool Reader::Impl::captured_raw_field(std::string_view dotted_path, std::string* out, bool* answered) const {
   *answered = false;
-  if (props_state == PropsCapture::unknown) return false;
+  if (!raw_shortcut || props_state == PropsCapture::unknown) return false;
   const auto dot = dotted_path.find('.');
   if (dot == std::string_view::npos || FoldedKey(dotted_path.substr(0, dot)).view() != "properties") return false;
   std::string_view rest = dotted_path.substr(dot + 1);
@@ -779,6 +779,7 @@ bool Reader::Impl::raw_field(std::string_view dotted_path, std::string* out) con
 }
 
 Reader::Reader() : impl_(std::make_unique<Impl>()) {}
+void Reader::set_raw_field_shortcut(bool on) { impl_->raw_shortcut = on; }
 Reader::~Reader() = default;
 
 namespace {

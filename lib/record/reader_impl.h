@@ -117,6 +117,7 @@ struct Reader::Impl final : EventSource {
     const char* value;     ///< first byte of the value's JSON text
   };
   PropsCapture props_state = PropsCapture::unknown;
+  bool raw_shortcut = true;
   std::vector<PropField> prop_fields;
 
   // Owned storage for values that are not contiguous in the input.

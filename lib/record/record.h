@@ -172,6 +172,10 @@ class Reader {
   /// keeps the events already delivered and marks the result fatal, with the reason.
   ReadResult read_stream(input::Stream& in, const EventCallback& on_event);
 
+  /// On by default: raw_field() answers paths under `properties` from the fields noted
+  /// while mapping. Tests and fuzzers turn it off to compare with the full parse.
+  void set_raw_field_shortcut(bool on);
+
   /// Reads one block of a JSON Lines input, cut at line boundaries by Stream::next_lines(),
   /// that starts at `offset` and on `line` of the whole input; `start` skips what precedes
   /// the first record (first block only, see lines_streamable()). Several readers on
