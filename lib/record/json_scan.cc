@@ -1,5 +1,7 @@
 #include "record/json_scan.h"
 
+#include <emmintrin.h>
+
 #include <cstring>
 
 namespace azd::record::detail {
@@ -13,18 +15,45 @@ std::size_t skip_ws(std::string_view text, std::size_t i) {
   return i;
 }
 
+namespace {
+
+// The first byte at or after `i` equal to one of the `N` bytes in `want`, or text.size().
+// Sixteen bytes per step with SSE2 (in every x86-64 CPU): the splitter runs over every byte
+// of array and envelope inputs, and byte-at-a-time scanning was most of its cost.
+template <std::size_t N>
+std::size_t find_any(std::string_view text, std::size_t i, const char (&want)[N]) {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  __m128i w[N];
+  for (std::size_t k = 0; k < N; ++k) w[k] = _mm_set1_epi8(want[k]);
+  while (i + 16 <= n) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    __m128i hit = _mm_cmpeq_epi8(v, w[0]);
+    for (std::size_t k = 1; k < N; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, w[k]));
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    i += 16;
+  }
+  for (; i < n; ++i) {
+    for (char c : want) {
+      if (p[i] == c) return i;
+    }
+  }
+  return n;
+}
+
+constexpr char kStringStops[] = {'"', '\\'};
+constexpr char kNestingStops[] = {'"', '{', '}', '[', ']'};
+
+}  // namespace
+
 std::size_t string_end(std::string_view text, std::size_t i) {
   ++i;  // opening quote
   while (i < text.size()) {
-    // Jump to the next quote or backslash; both are rare inside Activity Log strings.
-    const void* q = std::memchr(text.data() + i, '"', text.size() - i);
-    if (!q) return std::string_view::npos;
-    std::size_t quote = static_cast<std::size_t>(static_cast<const char*>(q) - text.data());
-    // Count the backslashes right before the quote: an odd number escapes it.
-    std::size_t k = quote;
-    while (k > i && text[k - 1] == '\\') --k;
-    if ((quote - k) % 2 == 0) return quote + 1;
-    i = quote + 1;
+    i = find_any(text, i, kStringStops);
+    if (i >= text.size()) break;
+    if (text[i] == '"') return i + 1;
+    i += 2;  // a backslash escapes the byte after it
   }
   return std::string_view::npos;
 }
@@ -47,6 +76,8 @@ std::size_t value_end(std::string_view text, std::size_t i) {
   }
   std::size_t depth = 0;
   while (i < text.size()) {
+    i = find_any(text, i, kNestingStops);
+    if (i >= text.size()) break;
     c = text[i];
     if (c == '"') {
       i = string_end(text, i);
