@@ -273,6 +273,9 @@ bool Stream::next_lines(std::string_view* block, std::string* err) {
         stop = static_cast<std::size_t>(static_cast<const char*>(nl) - base) + 1;
       } else if (im.eof) {
         stop = im.end;
+        // The parser may look at the byte after a record that ends the input: make the
+        // padding read as zeros, as after a whole buffer, so errors read the same either way.
+        std::memset(im.buf.data() + im.end, 0, kPadding);
       }
       if (im.eof && stop <= im.begin && !im.pending_error.empty()) {
         *err = im.pending_error;
