@@ -6,6 +6,11 @@
 #   bench/run.sh                        # 100 MB and 1 GB of every shape, 5 runs each
 #   bench/run.sh --sizes "100" --runs 3 --shapes jsonl
 #   bench/run.sh --smoke                # seconds, tiny data: checks that everything works
+#   bench/run.sh --scaling 1000         # --threads 1 vs 2 on one 1000 MB JSON Lines file and on
+#                                       # the same events in 40 files, plus gzip vs `gzip -dc`
+#
+# The main table runs azdetect with --threads 1 (like the single-threaded reference) unless
+# --threads says otherwise.
 #
 # Every figure is a median over the runs. Ratios (azdetect / reference, azdetect / jq) are
 # taken run by run, each pair measured back to back, then the median of those is reported,
@@ -20,7 +25,8 @@ data="${AZD_BENCH_DATA:-/tmp/azdetect-bench}"
 runs=5
 sizes="100 1000"      # MB per file
 shapes="jsonl array records value"
-threads=""
+threads="1"
+scaling=""
 smoke=0
 use_jq=1
 rate=0.001
@@ -35,8 +41,9 @@ while [ $# -gt 0 ]; do
     --sizes) sizes="$2"; shift ;;
     --shapes) shapes="$2"; shift ;;
     --threads) threads="$2"; shift ;;
+    --scaling) scaling="$2"; shift ;;
     --no-jq) use_jq=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -63,6 +70,7 @@ if [ "$smoke" = 1 ]; then
   runs=1
   sizes=1
   rate=0.05
+  scaling=1  # the thread and gzip table too, on 1 MB
 fi
 mkdir -p "$data"
 
@@ -162,5 +170,53 @@ for shape in $shapes; do
     echo "| $shape | $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') | $events | $(mbps "$bytes" "$w") | $(mbps "$bytes" "$c") | $eps | $(awk -v k="$r" 'BEGIN { printf "%.0f", k / 1024 }') | $(awk -v k="$r" -v b="$bytes" 'BEGIN { printf "%.0f", k / 1024 - b / 1048576 }') | $findings | $(mbps "$bytes" "$rc_") | $(awk -v k="$(median <"$tmp/ref_rss")" 'BEGIN { printf "%.0f", k / 1024 }') | $matches | $rr | $jqw | $jq_matches | $rj |"
   done
 done
+# Threads and gzip: wall-clock medians, each pair of runs back to back.
+scaling_table() {  # MB
+  local mb=$1 events file dir gz
+  events=$(events_for jsonl "$mb")
+  file="$data/jsonl-$events.json"
+  [ -s "$file" ] || "$datagen" --events "$events" --shape jsonl --seed 1 --rate "$rate" --bursts "$bursts" -o "$file"
+  dir="$data/split-$events"
+  if [ ! -d "$dir" ]; then
+    # The same events as 40 files, the way storage exports arrive (one PT1H.json per hour).
+    mkdir -p "$dir"
+    split -n l/40 -d -a 2 --additional-suffix=.json "$file" "$dir/PT1H-"
+  fi
+  gz="$data/jsonl-$events.json.gz"
+  [ -s "$gz" ] || gzip -c -6 "$file" >"$gz"
+  echo
+  echo "| input | MB | threads 1 (s, wall) | threads 2 (s, wall) | speedup | findings 1 / 2 |"
+  echo "|---|---|---|---|---|---|"
+  local input label
+  for input in "$file" "$dir"; do
+    label="one JSON Lines file"; [ -d "$input" ] && label="40 JSON Lines files"
+    : >"$tmp/w1"; : >"$tmp/w2"; : >"$tmp/sp"
+    local f1="" f2=""
+    for _ in $(seq "$runs"); do
+      timed t1 "$tmp/t1.json" "$azdetect" scan --format json -q --threads 1 "$input" || true
+      echo "$t_wall" >>"$tmp/w1"; local w1=$t_wall
+      timed t2 "$tmp/t2.json" "$azdetect" scan --format json -q --threads 2 "$input" || true
+      echo "$t_wall" >>"$tmp/w2"
+      ratio "$t_wall" "$w1" >>"$tmp/sp"
+      f1=$(jq '.findings | length' "$tmp/t1.json"); f2=$(jq '.findings | length' "$tmp/t2.json")
+      [ "$f1" = "$f2" ] || fail "--threads 1 and 2 disagree on $input ($f1 vs $f2 findings)"
+    done
+    echo "| $label | $mb | $(median <"$tmp/w1") | $(median <"$tmp/w2") | $(median <"$tmp/sp") | $f1 / $f2 |"
+  done
+  echo
+  echo "| gzip input | MB compressed | MB plain | azdetect --threads 1 (s, wall) | gzip -dc > /dev/null (s, wall) | azdetect / gzip | peak RSS MB |"
+  echo "|---|---|---|---|---|---|---|"
+  : >"$tmp/gw"; : >"$tmp/zw"; : >"$tmp/gr"; : >"$tmp/grss"
+  for _ in $(seq "$runs"); do
+    timed gz "$tmp/gz.json" "$azdetect" scan --format json -q --threads 1 "$gz" || true
+    echo "$t_wall" >>"$tmp/gw"; echo "$t_rss" >>"$tmp/grss"; local aw=$t_wall
+    timed zcat /dev/null gzip -dc "$gz" || fail "gzip -dc failed"
+    echo "$t_wall" >>"$tmp/zw"
+    ratio "$t_wall" "$aw" >>"$tmp/gr"
+  done
+  echo "| jsonl | $(awk -v b="$(stat -c %s "$gz")" 'BEGIN { printf "%.0f", b / 1e6 }') | $mb | $(median <"$tmp/gw") | $(median <"$tmp/zw") | $(median <"$tmp/gr") | $(awk -v k="$(median <"$tmp/grss")" 'BEGIN { printf "%.0f", k / 1024 }') |"
+}
+[ -n "$scaling" ] && scaling_table "$scaling"
+
 [ "$smoke" = 1 ] && echo && echo "smoke: OK"
 exit $status

@@ -21,6 +21,7 @@ struct Stream::Impl {
   int fd = -1;
   bool own_fd = false;
   bool regular = false;          // a regular file: take_all() may map it instead of copying
+  std::uint64_t file_size = 0;   // of a regular file
   std::string_view memory;       // open_bytes(): the source
   std::size_t memory_pos = 0;
   bool source_eof = false;       // no more raw bytes
@@ -169,6 +170,11 @@ struct Stream::Impl {
 
   // Reads the first window and decides what the content is.
   bool start(std::string* err) {
+    // A file smaller than the window gets a buffer its size: a folder of small hourly
+    // exports must not cost a fresh window (and its page faults) per file. (Compressed
+    // files keep the window: their content is larger than the file.)
+    const std::size_t requested = std::max<std::size_t>(options.window, 64);
+    if (regular && file_size + 1 < options.window) options.window = static_cast<std::size_t>(file_size + 1);
     if (options.window < 64) options.window = 64;
     buf.resize(options.window + kPadding);
     // Two bytes at least, to recognise gzip even from a pipe that delivers one at a time.
@@ -180,6 +186,7 @@ struct Stream::Impl {
     }
     if (detail::is_gzip(std::string_view(buf.data(), end))) {
       is_gzip = true;
+      options.window = requested;
       if (inflateInit2(&zs, 15 + 32) != Z_OK) {
         *err = "gzip: cannot initialise zlib";
         return false;
@@ -238,7 +245,10 @@ bool Stream::open(const std::string& path, const OpenOptions& options, std::stri
     }
     // Files whose size the kernel does not know (/proc) are read like pipes.
     im.regular = S_ISREG(st.st_mode) && st.st_size > 0;
-    if (im.regular) ::posix_fadvise(im.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (im.regular) {
+      ::posix_fadvise(im.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+      im.file_size = static_cast<std::uint64_t>(st.st_size);
+    }
   }
   return im.start(err);
 }
@@ -297,7 +307,9 @@ bool Stream::next_lines(std::string_view* block, std::string* err) {
       }
     }
     // Not a whole line yet (or not a window's worth): read more, growing for long lines.
-    if (!im.fill(err)) return false;
+    // A failure ends the input: what is already buffered is still handed out, then the
+    // error is reported.
+    if (!im.fill(&im.pending_error)) im.eof = true;
   }
 }
 
