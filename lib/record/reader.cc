@@ -232,6 +232,7 @@ EventView Reader::Impl::begin_event(std::size_t begin, std::size_t end, bool is_
   rec_begin = begin;
   rec_end = end;
   props_state = PropsCapture::absent;
+  record_dialect = detail::Dialect::unknown;
   row_mode = is_row;
   return ev;
 }
@@ -242,6 +243,7 @@ void Reader::Impl::reject(std::size_t offset, std::string why, std::string kind)
 }
 
 void Reader::Impl::deliver(EventView* ev) {
+  if (dialect == detail::Dialect::unknown) dialect = record_dialect;
   ++result->records;
   ++result->events;
   (*on_event)(*ev);
@@ -431,11 +433,11 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
   }
   ev->level = level_name(ev->level, pascal && rest_keys);
   if (!complete_event(ev, x, why, kind)) return false;
-  if (dialect == detail::Dialect::unknown) {
-    dialect = rest_keys ? (snake ? detail::Dialect::sdk : pascal ? detail::Dialect::powershell : detail::Dialect::rest)
-              : storage_keys ? detail::Dialect::storage
-                             : detail::Dialect::unknown;
-  }
+  // Taken for the input only once the record is delivered (deliver()): a record that is
+  // skipped later (trailing content) must not name the input's dialect.
+  record_dialect = rest_keys ? (snake ? detail::Dialect::sdk : pascal ? detail::Dialect::powershell : detail::Dialect::rest)
+                   : storage_keys ? detail::Dialect::storage
+                                  : detail::Dialect::unknown;
   return true;
 }
 

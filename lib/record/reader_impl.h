@@ -125,6 +125,7 @@ struct Reader::Impl final : EventSource {
 
   // What the records turned out to be, for ReadResult::detail.
   detail::Dialect dialect = detail::Dialect::unknown;
+  detail::Dialect record_dialect = detail::Dialect::unknown;  // of the record being mapped
   std::uint64_t non_activity = 0;  // records skipped because they are another log type
   std::string non_activity_kind;   // what the first of those was ("NSG flow log")
   std::string envelope_kind;       // set when the envelope itself says (Graph @odata.context)
