@@ -213,3 +213,23 @@ TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and say
     CHECK(events == first_count);
   }
 }
+
+TEST_CASE("count_byte counts every occurrence, across its 16-byte steps and 255-step batches", "[stream]") {
+  // Sizes around the SIMD step and the counter batch, with the byte at the edges.
+  for (std::size_t size : std::initializer_list<std::size_t>{0, 1, 15, 16, 17, 255 * 16 - 1, 255 * 16, 255 * 16 + 1, 10000}) {
+    std::string s(size, 'x');
+    std::uint64_t want = 0;
+    for (std::size_t i = 0; i < size; i += (i % 7) + 1) {
+      s[i] = '\n';
+      ++want;
+    }
+    if (size > 0 && s.back() != '\n') {
+      s.back() = '\n';
+      ++want;
+    }
+    INFO("size " << size);
+    CHECK(azd::base::count_byte(s, '\n') == want);
+  }
+  // A run longer than 255 steps of nothing but matches: the per-byte counters must not wrap.
+  CHECK(azd::base::count_byte(std::string(300 * 16, '\n'), '\n') == 300 * 16);
+}
