@@ -938,12 +938,13 @@ ReadResult merge_results(std::vector<ReadResult> parts) {
     for (ReadIssue& i : p.issues) {
       if (all.issues.size() < kMaxIssues) all.issues.push_back(std::move(i));
     }
-    if (!first_events && p.events > 0) first_events = &p;
+    // The whole read names the dialect of its first event that has one.
+    if (!first_events && p.events > 0 && !p.detail.empty()) first_events = &p;
     if (!first_other_log && !p.activity_log) first_other_log = &p;
   }
   if (first_events) {
     all.detail = first_events->detail;
-  } else if (first_other_log) {
+  } else if (all.events == 0 && first_other_log) {
     all.activity_log = false;
     all.detail = first_other_log->detail;
   }
