@@ -576,11 +576,11 @@ void Reader::Impl::read_concatenated(std::size_t begin) {
   }
 }
 
-void Reader::Impl::read_array(std::size_t open, bool top_level) {
+std::size_t Reader::Impl::read_array(std::size_t open, bool top_level) {
   std::size_t i = skip_ws(text, open + 1);
   while (i < text.size()) {
     if (text[i] == ']') {
-      if (!top_level) return;
+      if (!top_level) return i + 1;
       std::size_t after = skip_ws(text, i + 1);
       // PowerShell and Extractor-Suite sometimes append pages: "[...][...]" or "[...]\n[...]".
       if (after < text.size() && text[after] == '[') {
@@ -588,18 +588,19 @@ void Reader::Impl::read_array(std::size_t open, bool top_level) {
         continue;
       }
       if (after < text.size()) issue(after, "unexpected content after the end of the array (ignored)");
-      return;
+      return text.size();
     }
     std::size_t end = value_end(text, i);
     if (end == std::string_view::npos) {
       skip(i, "truncated record at end of input");
-      return;
+      return std::string_view::npos;
     }
     record(i, end);
     i = skip_ws(text, end);
     if (i < text.size() && text[i] == ',') i = skip_ws(text, i + 1);
   }
   issue(text.size(), "array is not closed (truncated input?)");
+  return std::string_view::npos;
 }
 
 void Reader::Impl::read_envelopes(std::size_t begin) {
@@ -628,6 +629,15 @@ void Reader::Impl::read_envelopes(std::size_t begin) {
       j = skip_ws(text, key_end);
       if (j >= text.size() || text[j] != ':') break;
       j = skip_ws(text, j + 1);
+      if ((key == "records" || key == "value") && j < text.size() && text[j] == '[') {
+        // The events: read in one pass, which also finds where the array ends (measuring it
+        // first with value_end() would scan the whole array twice).
+        const std::size_t after = read_array(j, false);
+        if (after == std::string_view::npos) return;  // truncated: read_array() said so
+        j = skip_ws(text, after);
+        if (j < text.size() && text[j] == ',') j = skip_ws(text, j + 1);
+        continue;
+      }
       std::size_t vend = value_end(text, j);
       if (key == "@odata.context" && vend != std::string_view::npos) {
         // Microsoft Graph pages share the REST envelope but never hold Activity Log events.
@@ -639,11 +649,9 @@ void Reader::Impl::read_envelopes(std::size_t begin) {
         if (!ctx.empty()) envelope_kind += " (" + std::string(ctx) + ")";
       }
       if (vend == std::string_view::npos) {
-        if ((key == "records" || key == "value") && text[j] == '[') read_array(j, false);
-        else issue(j, "truncated envelope at end of input");
+        issue(j, "truncated envelope at end of input");
         return;
       }
-      if ((key == "records" || key == "value") && text[j] == '[') read_array(j, false);
       j = skip_ws(text, vend);
       if (j < text.size() && text[j] == ',') j = skip_ws(text, j + 1);
     }

@@ -194,7 +194,8 @@ struct Reader::Impl final : EventSource {
   // Shape walkers (JSON).
   void read_lines(std::size_t begin);
   void read_concatenated(std::size_t begin);
-  void read_array(std::size_t open, bool top_level);
+  // Returns the index after the closing ']' (npos when the input ends first).
+  std::size_t read_array(std::size_t open, bool top_level);
   void read_envelopes(std::size_t begin);
 
   // Shape walkers (tabular, rows.cc).
