@@ -126,6 +126,15 @@ bool read_lines_windowed(int fd, od::parser* parser, Counts* c) {
   return true;
 }
 
+// One core, like azdetect --threads 1: no stage-1 worker thread for iterate_many.
+void single_threaded(od::parser* parser) {
+#ifdef SIMDJSON_THREADS_ENABLED
+  parser->threaded = false;
+#else
+  (void)parser;
+#endif
+}
+
 // The line bench/run.sh reads; exit status 1 when a record could not be read.
 int print_counts(const Counts& c, std::chrono::steady_clock::time_point start, const char* extra) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -160,9 +169,7 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     Counts c;
     od::parser parser;
-#ifdef SIMDJSON_THREADS_ENABLED
-    parser.threaded = false;
-#endif
+    single_threaded(&parser);
     if (!read_lines_windowed(fd, &parser, &c)) return 1;
     return print_counts(c, start, " read=windowed");
   }
@@ -181,10 +188,7 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   Counts c;
   od::parser parser;
-#ifdef SIMDJSON_THREADS_ENABLED
-  // One core, like azdetect --threads 1: no stage-1 worker thread for iterate_many.
-  parser.threaded = false;
-#endif
+  single_threaded(&parser);
   char first = 0;
   first_non_ws(text, size, &first);
   if (first == '[' || first == '{') {

@@ -666,6 +666,23 @@ void Reader::Impl::read_envelopes(std::size_t begin) {
 
 namespace detail {
 
+bool follow_in_text(std::string_view json, std::string_view path, od::parser* parser, std::string* scratch,
+                    int depth, std::string* out) {
+  if (path.empty()) {
+    out->assign(json);
+    return true;
+  }
+  scratch->assign(json);
+  scratch->append(input::kPadding, ' ');
+  od::document doc;
+  if (parser->iterate(scratch->data(), json.size(), scratch->size()).get(doc)) return false;
+  od::value inner;
+  if (doc.get_value().get(inner)) return false;
+  od::parser nested;
+  std::string inner_scratch;
+  return follow(inner, path, &nested, &inner_scratch, depth, out);
+}
+
 // Follows `path` (dot-separated, keys folded like FoldedKey) from `v`. JSON held inside a
 // string value (properties.statusMessage, requestbody) is parsed in turn when the path
 // continues into it.
@@ -697,15 +714,7 @@ bool follow(od::value v, std::string_view path, od::parser* parser, std::string*
     // Descend into JSON text held in a string, at most a few levels deep.
     std::string_view s;
     if (depth > 3 || v.get_string().get(s)) return false;
-    scratch->assign(s);
-    scratch->append(input::kPadding, ' ');
-    std::string inner_scratch;
-    od::document doc;
-    if (parser->iterate(scratch->data(), s.size(), scratch->size()).get(doc)) return false;
-    od::value inner;
-    if (doc.get_value().get(inner)) return false;
-    od::parser nested;
-    return follow(inner, path, &nested, &inner_scratch, depth + 1, out);
+    return follow_in_text(s, path, parser, scratch, depth + 1, out);
   }
   if (t != od::json_type::object) return false;
   od::object obj;
@@ -762,19 +771,7 @@ bool Reader::Impl::captured_raw_field(std::string_view dotted_path, std::string*
     // As follow() does with a string: the string itself, or the JSON inside it.
     std::string_view s;
     if (doc.get_string().get(s)) return false;
-    if (rest.empty()) {
-      out->assign(s);
-      return true;
-    }
-    raw_scratch.assign(s);
-    raw_scratch.append(input::kPadding, ' ');
-    od::document inner_doc;
-    if (nested.iterate(raw_scratch.data(), s.size(), raw_scratch.size()).get(inner_doc)) return false;
-    od::value inner;
-    if (inner_doc.get_value().get(inner)) return false;
-    od::parser deeper;
-    std::string deeper_scratch;
-    return detail::follow(inner, rest, &deeper, &deeper_scratch, 1, out);
+    return detail::follow_in_text(s, rest, &nested, &raw_scratch, 1, out);
   }
   od::value v;
   if (doc.get_value().get(v)) return false;

@@ -52,6 +52,11 @@ simdjson::error_code string_or_value(od::value v, std::string_view* out,
 bool follow(od::value v, std::string_view path, od::parser* parser, std::string* scratch,
             int depth, std::string* out);
 
+/// follow() into JSON text held in a string value (`json`, unescaped); an empty path gives
+/// the text itself. `parser` and `scratch` are used for this level only.
+bool follow_in_text(std::string_view json, std::string_view path, od::parser* parser, std::string* scratch,
+                    int depth, std::string* out);
+
 /// What the shape sniffer decided, and where the content starts (after whitespace, or
 /// after a stray word line before a pretty-printed record).
 struct Sniffed {

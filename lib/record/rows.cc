@@ -477,19 +477,7 @@ bool Reader::Impl::row_raw_field(std::string_view dotted_path, std::string* out)
     value = find(twin);
   }
   if (value.empty()) return false;
-  if (rest.empty()) {
-    out->assign(value);
-    return true;
-  }
-  raw_scratch.assign(value);
-  raw_scratch.append(input::kPadding, ' ');
-  od::document doc;
-  if (raw_parser.iterate(raw_scratch.data(), value.size(), raw_scratch.size()).get(doc)) return false;
-  od::value root;
-  if (doc.get_value().get(root)) return false;
-  od::parser nested;
-  std::string inner_scratch;
-  return detail::follow(root, rest, &nested, &inner_scratch, 0, out);
+  return detail::follow_in_text(value, rest, &raw_parser, &raw_scratch, 0, out);
 }
 
 }  // namespace azd::record

@@ -53,13 +53,18 @@ Trace read_whole(std::string_view bytes) {
   return t;
 }
 
-Trace read_streamed(std::string_view bytes, std::size_t window) {
-  Trace t;
+// A stream over `bytes` read `window` bytes at a time.
+void open_stream(std::string_view bytes, std::size_t window, input::Stream* stream) {
   input::OpenOptions options;
   options.window = window;
-  input::Stream stream;
   std::string err;
-  REQUIRE(stream.open_bytes(bytes, options, &err));
+  REQUIRE(stream->open_bytes(bytes, options, &err));
+}
+
+Trace read_streamed(std::string_view bytes, std::size_t window) {
+  Trace t;
+  input::Stream stream;
+  open_stream(bytes, window, &stream);
   record::Reader reader;
   note_result(&t, reader.read_stream(stream, [&](const record::EventView& ev) { note_event(&t, ev); }));
   t.encoding = std::string(input::encoding_name(stream.encoding()));
@@ -69,11 +74,9 @@ Trace read_streamed(std::string_view bytes, std::size_t window) {
 // Blocks taken with take_lines() and read by alternating readers, as reading threads do.
 Trace read_by_two_readers(std::string_view bytes, std::size_t window) {
   Trace t;
-  input::OpenOptions options;
-  options.window = window;
   input::Stream stream;
+  open_stream(bytes, window, &stream);
   std::string err;
-  REQUIRE(stream.open_bytes(bytes, options, &err));
   std::size_t start = 0;
   REQUIRE(record::lines_streamable(stream.head(), &start));
   record::Reader readers[2];
@@ -194,11 +197,8 @@ TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and say
   std::uint64_t first_count = 0;
   for (std::size_t window : std::initializer_list<std::size_t>{64, 4096, std::size_t{1} << 20}) {
     INFO("window " << window);
-    input::OpenOptions options;
-    options.window = window;
     input::Stream stream;
-    std::string err;
-    REQUIRE(stream.open_bytes(gz, options, &err));
+    open_stream(gz, window, &stream);
     record::Reader reader;
     std::uint64_t events = 0;
     const record::ReadResult r = reader.read_stream(stream, [&](const record::EventView&) { ++events; });
