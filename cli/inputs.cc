@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -109,23 +110,34 @@ class Scheduler {
         finish_if_read(job);
         continue;
       }
-      if (next_ >= jobs_.size()) return;
+      if (next_ >= jobs_.size()) {
+        // Nothing to take now; but an input another thread is opening may yet be shared.
+        if (opening_ == 0) return;
+        opened_.wait(lock);
+        continue;
+      }
       Job* job = jobs_[next_++].get();
+      ++opening_;
       lock.unlock();
       std::string err;
-      if (!job->stream.open(job->path, options_, &err)) {
+      const bool readable = job->stream.open(job->path, options_, &err);
+      const bool shared = readable && job->stream.line_readable() &&
+                          record::lines_streamable(job->stream.head(), &job->start);
+      lock.lock();
+      --opening_;
+      opened_.notify_all();
+      if (!readable) {
         job->report = unreadable(job->path, std::move(err));
-        lock.lock();
         complete(job);
         continue;
       }
-      if (job->stream.line_readable() && record::lines_streamable(job->stream.head(), &job->start)) {
-        lock.lock();
+      if (shared) {
         job->report.path = job->path;
         sharing_.push_back(job);
         continue;
       }
       // Any other shape is read whole by this thread.
+      lock.unlock();
       switch_to(job);
       record::ReadResult result = reader.read_stream(job->stream, sink.on_event);
       job->report.path = job->path;
@@ -166,6 +178,8 @@ class Scheduler {
   }
 
   std::mutex mutex_;
+  std::condition_variable opened_;  // signalled when a thread has finished opening an input
+  std::size_t opening_ = 0;         // inputs being opened (they may become shared)
   std::vector<std::unique_ptr<Job>> jobs_;
   std::vector<Job*> sharing_;
   std::size_t next_ = 0, emitted_ = 0;

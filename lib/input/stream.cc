@@ -192,7 +192,8 @@ struct Stream::Impl {
         return false;
       }
       inflating = true;
-      zin.resize(std::size_t{1} << 18);
+      // The first read may already hold more than one input chunk of compressed bytes.
+      zin.resize(std::max<std::size_t>(std::size_t{1} << 18, end));
       std::memcpy(zin.data(), buf.data(), end);
       zs.next_in = reinterpret_cast<Bytef*>(zin.data());
       zs.avail_in = static_cast<uInt>(end);

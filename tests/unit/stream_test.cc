@@ -167,6 +167,29 @@ TEST_CASE("gzip JSON Lines are inflated as they are read, including concatenated
   }
 }
 
+TEST_CASE("a gzip larger than one read of compressed bytes is inflated whole", "[stream]") {
+  // Records with pseudo-random ids compress poorly: more compressed bytes than the 256 KiB
+  // the stream reads from the source at a time, all of them in the first 1 MiB read (which
+  // once overflowed the compressed-input buffer: seen by ASan on a 40 MB gzip).
+  std::string text;
+  std::uint64_t x = 0x9e3779b97f4a7c15ULL;
+  for (int i = 0; i < 6000; ++i) {
+    std::string id;
+    for (int k = 0; k < 6; ++k) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      id += std::to_string(x);
+    }
+    text += storage_record(i, ",\"id\":\"" + id + "\"") + "\n";
+  }
+  const std::string gz = gzip_bytes(text);
+  REQUIRE(gz.size() > (std::size_t{1} << 18));
+  const Trace whole = read_whole(text);
+  CHECK(read_streamed(gz, std::size_t{1} << 20) == whole);
+  CHECK(read_streamed(gz, 4096) == whole);
+}
+
 TEST_CASE("a UTF-8 byte-order mark before JSON Lines is skipped by the stream", "[stream]") {
   const std::string text = "\xEF\xBB\xBF" + many_lines(5);
   const Trace whole = read_whole(text);
