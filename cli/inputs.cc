@@ -4,12 +4,15 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #include "base/text.h"
+#include "cli/options.h"
 #include "input/input.h"
 
 namespace azd::cli {
@@ -222,12 +225,23 @@ void read_inputs(const std::vector<std::string>& paths, const input::OpenOptions
     jobs.back()->index = path_errors.size() + jobs.size() - 1;
   }
   Scheduler scheduler(std::move(jobs), open_options, on_input, progress);
+  // Running out of memory on any reading thread ends the run the way main() ends it on the
+  // main thread (a message, exit 2): unwinding one thread alone would leave the others
+  // waiting for its blocks, or destroy threads that were never joined.
+  auto work = [&scheduler](EventSink& sink) {
+    try {
+      scheduler.work(sink);
+    } catch (const std::bad_alloc&) {
+      std::fputs("azdetect: out of memory\n", stderr);
+      std::_Exit(kExitError);
+    }
+  };
   // The calling thread is the first reader; the others join it.
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < sinks.size(); ++i) {
-    threads.emplace_back([&scheduler, &sink = sinks[i]] { scheduler.work(sink); });
+    threads.emplace_back([&work, &sink = sinks[i]] { work(sink); });
   }
-  if (!sinks.empty()) scheduler.work(sinks[0]);
+  if (!sinks.empty()) work(sinks[0]);
   for (std::thread& t : threads) t.join();
   if (progress) progress->finish();
 }
