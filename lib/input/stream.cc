@@ -203,8 +203,13 @@ struct Stream::Impl {
     // a whole first record even with a tiny window; a first line of several MiB is the
     // sign of another shape (one huge object), which take_all() will read whole anyway.
     const std::size_t head_limit = 4 * std::max<std::size_t>(options.window, std::size_t{1} << 20);
-    while (!eof && (end < options.window || (!std::memchr(buf.data(), '\n', end) && end < head_limit))) {
+    // (Only the bytes each fill adds are searched for the newline.)
+    bool newline = std::memchr(buf.data(), '\n', end) != nullptr;
+    std::size_t searched = end;
+    while (!eof && (end < options.window || (!newline && end < head_limit))) {
       if (!fill(&pending_error)) eof = true;
+      newline = newline || std::memchr(buf.data() + searched, '\n', end - searched) != nullptr;
+      searched = end;
     }
     const std::string_view first(buf.data(), end);
     if (first.substr(0, 3) == "\xEF\xBB\xBF") {
