@@ -72,6 +72,7 @@ class Scheduler {
   // One reading thread: takes a block of a shared input, else the next input, until none is left.
   void work(EventSink& sink) {
     record::Reader reader;
+    reader.set_lazy_claims(sink.lazy_claims);
     std::string storage;  // the block being read (swapped with the stream's buffer)
     const Job* current = nullptr;
     auto switch_to = [&](const Job* job) {

@@ -114,6 +114,7 @@ int run_scan(const Options& opt) {
       engine.on_event(ev);
       span.note_event_time(ev.time);
     };
+    sinks[i].lazy_claims = true;  // the engine completes the events its rules match
   }
   report::Summary summary;
   std::vector<report::InputReport> inputs;

@@ -25,7 +25,7 @@ constexpr std::string_view kRawPaths[] = {
 // What the whole read delivered, to compare the streamed read against.
 struct Seen {
   std::uint64_t offset = 0, line = 0;
-  std::string operation, raw;
+  std::string operation, raw, caller, app_id;
   bool raw_found[std::size(kRawPaths)] = {};
   std::string raw_values[std::size(kRawPaths)];
 };
@@ -83,6 +83,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     now.line = ev.source->line_of(ev.offset);
     now.operation = ev.operation;
     now.raw = ev.raw;
+    require(!ev.claims_pending);  // a reader maps everything unless asked to be lazy
+    now.caller = ev.caller;
+    now.app_id = ev.app_id;
     for (std::size_t k = 0; k < std::size(kRawPaths); ++k) {
       std::string v;
       now.raw_found[k] = ev.source->raw_field(kRawPaths[k], &v);
@@ -121,14 +124,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string a;
     // Another reader, with raw_field() always parsing the whole record: the shortcut that
     // answers from the captured properties fields is checked against the full parse too.
+    // It leaves the claims for later, as the scan does: completed, they must give the same
+    // caller and app id.
     static azd::record::Reader full_parse;
     full_parse.set_raw_field_shortcut(false);
+    full_parse.set_lazy_claims(true);
     azd::record::ReadResult again = full_parse.read_stream(stream, [&](const azd::record::EventView& ev) {
       ++streamed;
       require(!seen.empty() && streamed <= seen.size());
       const Seen& want = seen[streamed - 1];
       require(ev.offset == want.offset && ev.source->line_of(ev.offset) == want.line);
       require(ev.operation == want.operation && ev.raw == want.raw);
+      azd::record::EventView completed = ev;
+      ev.source->complete(&completed);
+      require(!completed.claims_pending && completed.caller == want.caller && completed.app_id == want.app_id);
       const std::string_view path = kRawPaths[streamed % std::size(kRawPaths)];
       const bool has = ev.source->raw_field(path, &a);
       require(has == want.raw_found[streamed % std::size(kRawPaths)]);

@@ -92,6 +92,37 @@ bool leaf_matches(const Matcher& m, std::string_view value, bool present) {
   return false;
 }
 
+// Whether evaluating `m` reads a field that comes from the token claims, which a lazy reader
+// maps only when asked (EventView::claims_pending).
+bool reads_claims(const Matcher& m) {
+  if (m.kind != Condition::Kind::leaf) {
+    return std::any_of(m.children.begin(), m.children.end(), reads_claims);
+  }
+  return m.field == Field::caller || m.field == Field::app_id;
+}
+
+// An event as the rules see it: the view delivered, completed (once, into a copy) the first
+// time a rule needs what the reader left for later. Most events never are.
+class LazyEvent {
+ public:
+  explicit LazyEvent(const EventView& ev) : ev_(ev) {}
+  const EventView& partial() const { return ev_; }
+  const EventView& full() {
+    if (!ev_.claims_pending) return ev_;
+    if (!completed_) {
+      full_ = ev_;
+      ev_.source->complete(&full_);
+      completed_ = true;
+    }
+    return full_;
+  }
+
+ private:
+  const EventView& ev_;
+  EventView full_;
+  bool completed_ = false;
+};
+
 bool eval(const Matcher& m, const EventView& ev) {
   switch (m.kind) {
     case Condition::Kind::all:
@@ -318,6 +349,7 @@ struct Engine::Impl {
     Matcher matcher;
     Outcome outcome = Outcome::succeeded;
     std::vector<Field> keep;  // fields stored per record (group_by, distinct, same)
+    bool reads_claims = false;  // the matcher reads the caller or app id
     std::map<std::string, OperationState> operations;  // ordered: deterministic output
   };
   struct Rule {
@@ -345,7 +377,8 @@ struct Engine::Impl {
 
   std::size_t add_slot(const catalog::Condition& match, Outcome outcome, std::vector<Field> keep) {
     const std::size_t index = slots.size();
-    slots.push_back({compile(match), outcome, std::move(keep), {}});
+    slots.push_back({compile(match), outcome, std::move(keep), false, {}});
+    slots.back().reads_claims = reads_claims(slots.back().matcher);
     std::vector<std::string> names;
     if (operation_anchor(match, &names)) {
       for (const std::string& n : names) by_operation[n].push_back(index);
@@ -389,8 +422,9 @@ struct Engine::Impl {
     return h == 0 ? 1 : h;
   }
 
-  void match_slot(Slot& slot, const EventView& ev, std::uint64_t dedup) {
-    if (!eval(slot.matcher, ev)) return;
+  void match_slot(Slot& slot, LazyEvent& event, std::uint64_t dedup) {
+    if (!eval(slot.matcher, slot.reads_claims ? event.full() : event.partial())) return;
+    const EventView& ev = event.full();  // evidence and group-by fields need the caller
     OperationState& op = slot.operations[operation_key(ev)];
     StoredRecord r;
     r.evidence = make_evidence(ev, input);
@@ -778,12 +812,13 @@ void Engine::on_event(const EventView& ev) {
       base::iequals(ev.authorization_action, kResourceGroupDelete) && !base::iequals(ev.operation, kResourceGroupDelete)) {
     im.cascades[base::to_lower(ev.correlation_id)].emplace_back(ev.resource_id);
   }
+  LazyEvent event(ev);
   im.folded.assign(ev.operation);
   for (char& c : im.folded) c = base::lower(c);
   if (auto it = im.by_operation.find(im.folded); it != im.by_operation.end()) {
-    for (std::size_t s : it->second) im.match_slot(im.slots[s], ev, dedup);
+    for (std::size_t s : it->second) im.match_slot(im.slots[s], event, dedup);
   }
-  for (std::size_t s : im.unanchored) im.match_slot(im.slots[s], ev, dedup);
+  for (std::size_t s : im.unanchored) im.match_slot(im.slots[s], event, dedup);
 }
 
 void Engine::merge(Engine&& other) {
@@ -887,8 +922,14 @@ std::string_view field_value(const EventView& ev, Field f) {
   return {};
 }
 
-bool matches(const Condition& c, const EventView& ev) { return eval(compile(c), ev); }
+bool matches(const Condition& c, const EventView& ev) {
+  LazyEvent event(ev);
+  return eval(compile(c), event.full());
+}
 
-Evidence evidence_from(const EventView& ev, const std::string& input) { return make_evidence(ev, input); }
+Evidence evidence_from(const EventView& ev, const std::string& input) {
+  LazyEvent event(ev);
+  return make_evidence(event.full(), input);
+}
 
 }  // namespace azd::engine

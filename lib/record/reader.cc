@@ -232,6 +232,7 @@ EventView Reader::Impl::begin_event(std::size_t begin, std::size_t end, bool is_
   rec_begin = begin;
   rec_end = end;
   props_state = PropsCapture::absent;
+  pending_count = 0;
   record_dialect = detail::Dialect::unknown;
   row_mode = is_row;
   return ev;
@@ -278,6 +279,36 @@ void Reader::Impl::map_claims(od::object claims, EventView* ev, Extras* x) {
     std::string_view value;
     if (target && !f.value().get_string().get(value)) *target = value;
   }
+}
+
+void Reader::Impl::take_claims(od::value v, EventView* ev, Extras* x) {
+  od::object obj;
+  if (!lazy_claims) {
+    if (!v.get_object().get(obj)) map_claims(obj, ev, x);
+    return;
+  }
+  // Skipping the object only walks its structural indexes; its text is kept for complete().
+  std::string_view raw;
+  if (v.get_object().get(obj) || obj.raw_json().get(raw)) return;
+  if (pending_count < pending_claims.size()) pending_claims[pending_count++] = raw;
+  ev->claims_pending = true;
+}
+
+void Reader::Impl::complete(EventView* ev) const {
+  if (!ev->claims_pending) return;
+  ev->claims_pending = false;
+  Extras x;
+  const char* const text_end = text.data() + text.size() + input::kPadding;
+  for (std::size_t i = 0; i < pending_count; ++i) {
+    // The claims text lies inside the record, in the input, so the input's padding follows it.
+    const std::string_view claims = pending_claims[i];
+    const std::size_t capacity = static_cast<std::size_t>(text_end - claims.data());
+    od::document doc;
+    od::object obj;
+    if (claims_parser[i].iterate(claims.data(), claims.size(), capacity).get(doc) || doc.get_object().get(obj)) continue;
+    map_claims(obj, ev, &x);
+  }
+  resolve_caller(ev, x);
 }
 
 void Reader::Impl::map_properties(od::object props, EventView* ev, Extras* x, bool capture) {
@@ -346,7 +377,7 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
         else if (k == "calleripaddress") e = string_or_value(v, &ev->caller_ip);
         else if (k == "correlationid") e = string_or_value(v, &ev->correlation_id);
         else if (k == "category" || k == "categoryvalue") e = string_or_value(v, &ev->category);
-        else if (k == "claims" && !v.get_object().get(sub)) map_claims(sub, ev, &x);
+        else if (k == "claims") take_claims(v, ev, &x);
         break;
       case 'e':
         if (k == "eventtimestamp") {
@@ -376,7 +407,7 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
             FoldedKey ik(key_of(y));
             od::object inner;
             if (ik.view() == "claims") {
-              if (!y.value().get_object().get(inner)) map_claims(inner, ev, &x);
+              take_claims(y.value(), ev, &x);
             } else if (ik.view() == "authorization") {
               if (!y.value().get_object().get(inner)) map_authorization(inner, ev);
             }
@@ -468,9 +499,13 @@ bool Reader::Impl::complete_event(EventView* ev, const Extras& x, std::string* w
   return true;
 }
 
-void Reader::Impl::finish_event(EventView* ev, const Extras& x) {
+void Reader::Impl::resolve_caller(EventView* ev, const Extras& x) {
   if (ev->caller.empty()) ev->caller = !x.upn.empty() ? x.upn : !x.name.empty() ? x.name
                                        : !ev->app_id.empty() ? ev->app_id : x.oid;
+}
+
+void Reader::Impl::finish_event(EventView* ev, const Extras& x) {
+  resolve_caller(ev, x);
   if (!parse_time(ev->time_text, &ev->time)) ev->time = kNoTime;
   ev->status = parse_status(ev->status_text);
   if (!ev->resource_id.empty()) {
@@ -747,7 +782,11 @@ bool Reader::Impl::captured_raw_field(std::string_view dotted_path, std::string*
   }
   const PropField* found = nullptr;
   for (const PropField& p : prop_fields) {
-    if (FoldedKey(p.key).view() == want.view()) {
+    // Same length means no '_' to drop (the wanted key has none): compare in place, and
+    // fold only the rare key that is longer, instead of every key on every lookup.
+    const bool same = p.key.size() == want.view().size() ? iequals(p.key, want.view())
+                      : p.key.size() > want.view().size() && FoldedKey(p.key).view() == want.view();
+    if (same) {
       found = &p;
       break;
     }
@@ -796,6 +835,7 @@ bool Reader::Impl::raw_field(std::string_view dotted_path, std::string* out) con
 
 Reader::Reader() : impl_(std::make_unique<Impl>()) {}
 void Reader::set_raw_field_shortcut(bool on) { impl_->raw_shortcut = on; }
+void Reader::set_lazy_claims(bool on) { impl_->lazy_claims = on; }
 Reader::~Reader() = default;
 
 namespace {

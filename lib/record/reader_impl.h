@@ -123,6 +123,14 @@ struct Reader::Impl final : EventSource {
   };
   PropsCapture props_state = PropsCapture::unknown;
   bool raw_shortcut = true;
+
+  // Lazy claims (Reader::set_lazy_claims): the JSON text of the record's claims objects
+  // (top level and under identity), mapped by complete() with parsers of their own, so the
+  // strings of the first stay valid while the second is parsed.
+  bool lazy_claims = false;
+  std::array<std::string_view, 2> pending_claims;
+  std::size_t pending_count = 0;
+  mutable od_parser claims_parser[2];
   std::vector<PropField> prop_fields;
 
   // Owned storage for values that are not contiguous in the input.
@@ -171,6 +179,7 @@ struct Reader::Impl final : EventSource {
   // Starts reading a new text (whole input, or the next block of a stream).
   void start_text(std::string_view t, std::uint64_t offset, std::uint64_t line);
   bool raw_field(std::string_view dotted_path, std::string* out) const override;
+  void complete(EventView* ev) const override;
 
   void issue(std::size_t offset, std::string reason);
   void skip(std::size_t offset, std::string reason);
@@ -185,7 +194,9 @@ struct Reader::Impl final : EventSource {
   // JSON records.
   void record(std::size_t begin, std::size_t end);
   bool map_object(od_object obj, EventView* ev, std::string* why, std::string* kind);
-  void map_claims(od_object claims, EventView* ev, detail::Extras* x);
+  static void map_claims(od_object claims, EventView* ev, detail::Extras* x);
+  // A claims value met while mapping: mapped now, or noted for complete() when lazy.
+  void take_claims(simdjson::ondemand::value v, EventView* ev, detail::Extras* x);
   // `capture`: note the fields for raw_field() (the record's own properties, not nested ones).
   void map_properties(od_object props, EventView* ev, detail::Extras* x, bool capture = false);
   // raw_field() for paths under `properties`, from the captured fields. False in *answered
@@ -195,6 +206,8 @@ struct Reader::Impl final : EventSource {
   // fields. Returns false with `kind` set for another log type, `why` for anything else.
   bool complete_event(EventView* ev, const detail::Extras& x, std::string* why, std::string* kind);
   void finish_event(EventView* ev, const detail::Extras& x);
+  // The caller when the record has no top-level one: UPN, else name, app id, object id.
+  static void resolve_caller(EventView* ev, const detail::Extras& x);
 
   // Shape walkers (JSON).
   void read_lines(std::size_t begin);

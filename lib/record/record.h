@@ -112,6 +112,10 @@ struct EventView {
   std::string_view raw;                ///< the record's own text (a JSON object or CSV row)
   std::uint64_t offset = 0;            ///< byte offset of the record in the decoded text
   const EventSource* source = nullptr; ///< raw field access and line numbers for this event
+  /// The reader left the token claims for later (Reader::set_lazy_claims): `caller` may be
+  /// empty where the claims would give it, and `app_id` is empty, until
+  /// EventSource::complete() fills them in a copy of this view.
+  bool claims_pending = false;
 };
 
 /// Access to what the normalised view does not carry, for the event being delivered.
@@ -125,6 +129,10 @@ class EventSource {
   virtual bool raw_field(std::string_view dotted_path, std::string* out) const = 0;
   /// 1-based line of a byte offset in the decoded text.
   virtual std::uint64_t line_of(std::uint64_t offset) const = 0;
+  /// Maps what a lazy reader left for later into `ev`, a copy of the view being delivered:
+  /// the caller and app id from the token claims. Does nothing when ev->claims_pending is
+  /// false; clears it otherwise. The strings it adds are valid as long as the view's others.
+  virtual void complete(EventView* ev) const = 0;
 };
 
 /// A record that could not be turned into an event, with where and why.
@@ -175,6 +183,12 @@ class Reader {
   /// On by default: raw_field() answers paths under `properties` from the fields noted
   /// while mapping. Tests and fuzzers turn it off to compare with the full parse.
   void set_raw_field_shortcut(bool on);
+
+  /// Off by default. When on, JSON records are delivered without mapping their token claims
+  /// (EventView::claims_pending): the claims are most of a storage record's keys and are
+  /// read only for the caller and app id, which a consumer needs for the few events a rule
+  /// matches. Such a consumer calls EventSource::complete() on those events.
+  void set_lazy_claims(bool on);
 
   /// Reads one block of a JSON Lines input, cut at line boundaries by Stream::next_lines(),
   /// that starts at `offset` and on `line` of the whole input; `start` skips what precedes

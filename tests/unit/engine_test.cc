@@ -98,3 +98,36 @@ TEST_CASE("conditions support prefix, suffix, contains, wildcard, exists and num
   neg.children.push_back(leaf(F::operation, Op::contains, {"network"}));
   CHECK(engine::matches(neg, ev));
 }
+
+TEST_CASE("findings are the same whether the reader maps the claims at once or leaves them to the engine",
+          "[engine][lazy]") {
+  auto c = builtin();
+  // A windowed rule grouped by caller (mass disk deletion) and single-event rules.
+  std::string text;
+  for (int i = 0; i < 12; ++i) {
+    const std::string n = std::to_string(i);
+    std::string time = "2024-01-01T00:00:00Z";
+    time[15] = static_cast<char>('0' + i % 10);  // one minute apart
+    text += line(time, "MICROSOFT.COMPUTE/DISKS/DELETE", "Success",
+                 std::string("/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMPUTE/DISKS/D").append(n),
+                 std::string("d").append(n));
+  }
+  text += line("2024-01-01T00:00:00Z", kDelete, "Success", kVm, "c1");
+  auto findings = [&](bool lazy) {
+    engine::Engine e(c);
+    test::feed(e, {text}, 0, lazy);
+    return e.finish();
+  };
+  const auto eager = findings(false), lazy = findings(true);
+  REQUIRE(eager.size() >= 2);
+  REQUIRE(lazy.size() == eager.size());
+  for (std::size_t i = 0; i < eager.size(); ++i) {
+    CHECK(lazy[i].rule->id == eager[i].rule->id);
+    CHECK(lazy[i].fingerprint == eager[i].fingerprint);
+    CHECK(lazy[i].callers == eager[i].callers);
+    CHECK(lazy[i].callers == std::vector<std::string>{"eve@contoso.com"});
+    CHECK(lazy[i].group == eager[i].group);
+    REQUIRE(lazy[i].evidence.size() == eager[i].evidence.size());
+    for (std::size_t k = 0; k < eager[i].evidence.size(); ++k) CHECK(lazy[i].evidence[k].caller == eager[i].evidence[k].caller);
+  }
+}

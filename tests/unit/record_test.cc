@@ -180,3 +180,60 @@ TEST_CASE("resource ids split into their parts whatever their case", "[record]")
   auto rg = record::split_resource_id("/subscriptions/s/resourceGroups/rg");
   CHECK(rg.name == "rg");
 }
+
+namespace {
+// Caller and app id of every event of `text`, read eagerly, or lazily and then completed.
+std::vector<std::pair<std::string, std::string>> identities(std::string_view text, bool lazy) {
+  input::Buffer b;
+  std::string err;
+  input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
+  record::Reader reader;
+  reader.set_lazy_claims(lazy);
+  std::vector<std::pair<std::string, std::string>> out;
+  reader.read(b.text(), [&](const record::EventView& ev) {
+    CHECK(ev.claims_pending == lazy);
+    record::EventView full = ev;
+    ev.source->complete(&full);
+    CHECK_FALSE(full.claims_pending);
+    out.emplace_back(full.caller, full.app_id);
+  });
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a lazy reader leaves the claims for later and completing gives what an eager read gives",
+          "[record][lazy]") {
+  // Storage: the caller comes from the UPN claim under identity.
+  auto eager = identities(std::string(kStorageLine) + "\n", false);
+  auto lazy = identities(std::string(kStorageLine) + "\n", true);
+  REQUIRE(eager.size() == 1);
+  CHECK(eager[0] == std::pair<std::string, std::string>{"eve@contoso.com", "app-1"});
+  CHECK(lazy == eager);
+
+  // az CLI: a top-level caller and top-level claims with the app id.
+  const std::string cli = R"([{"caller":"bob@contoso.com","claims":{"appid":"app-2","name":"Bob"},)"
+                          R"("operationName":{"value":"Microsoft.Network/routeTables/delete"},"status":{"value":"Succeeded"}}])";
+  CHECK(identities(cli, true) == identities(cli, false));
+  CHECK(identities(cli, false)[0] == std::pair<std::string, std::string>{"bob@contoso.com", "app-2"});
+
+  // PowerShell wraps the claims in {"Content": {...}}; a service principal has only an app id.
+  const std::string ps = R"([{"Claims":{"Content":{"appid":"app-3","http://schemas.microsoft.com/identity/claims/objectidentifier":"oid-3"}},)"
+                         R"("OperationName":{"Value":"Microsoft.Storage/storageAccounts/delete"},"Status":{"Value":"Succeeded"}}])";
+  CHECK(identities(ps, true) == identities(ps, false));
+  CHECK(identities(ps, false)[0] == std::pair<std::string, std::string>{"app-3", "app-3"});
+}
+
+TEST_CASE("a lazy reader still delivers a caller written at the top level", "[record][lazy]") {
+  input::Buffer b;
+  std::string err;
+  input::buffer_from_bytes("[\n" + std::string(kCliEvent) + "\n]", input::OpenOptions{}, &b, &err);
+  record::Reader reader;
+  reader.set_lazy_claims(true);
+  int n = 0;
+  reader.read(b.text(), [&](const record::EventView& ev) {
+    ++n;
+    CHECK(ev.caller == "bob@contoso.com");
+    CHECK_FALSE(ev.claims_pending);  // this record has no claims at all
+  });
+  CHECK(n == 1);
+}

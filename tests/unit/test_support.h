@@ -80,8 +80,11 @@ inline std::string storage_line(std::string_view time, std::string_view op, std:
 }
 
 /// Feeds `engine` every input text in turn (named input0, input1, ..., index 0, 1, ...).
-inline void feed(engine::Engine& engine, const std::vector<std::string>& inputs, int first_name = 0) {
+/// The reader leaves the claims for the engine to complete, as `azdetect scan` does.
+inline void feed(engine::Engine& engine, const std::vector<std::string>& inputs, int first_name = 0,
+                 bool lazy_claims = true) {
   record::Reader reader;
+  reader.set_lazy_claims(lazy_claims);
   int n = first_name;
   for (const std::string& text : inputs) {
     input::Buffer b;
