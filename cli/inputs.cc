@@ -26,10 +26,13 @@ struct Job {
   report::InputReport report;
   bool done = false;
   // A JSON Lines input shared out block by block: where the next block starts, the blocks
-  // handed out but not yet read, and each block's result in input order.
+  // handed out but not yet read, and each block's result in input order. `line` is the
+  // line after the first `counted` blocks: newlines are counted outside the lock, so a
+  // block's first line is known once the block before it has been counted.
   bool exhausted = false;
   std::size_t start = 0;
   std::uint64_t offset = 0, line = 1;
+  std::size_t counted = 0;
   std::size_t outstanding = 0;
   std::vector<record::ReadResult> parts;
 };
@@ -85,8 +88,11 @@ class Scheduler {
         std::string_view block;
         std::string err;
         if (!job->stream.take_lines(&storage, &block, &err)) {
-          job->parts.push_back(record::stream_failure(job->offset, job->line, err));
           job->exhausted = true;
+          ++job->outstanding;  // the input is not finished until the failure is in its parts
+          counted_.wait(lock, [&] { return job->counted == job->parts.size(); });
+          job->parts.push_back(record::stream_failure(job->offset, job->line, err));
+          --job->outstanding;
           finish_if_read(job);
           continue;
         }
@@ -97,12 +103,21 @@ class Scheduler {
         }
         const std::size_t index = job->parts.size();
         job->parts.emplace_back();
-        const std::uint64_t offset = job->offset, line = job->line;
+        const std::uint64_t offset = job->offset;
         const std::size_t start = job->start;
         job->start = 0;
         job->offset += block.size();
-        job->line += base::count_byte(block, '\n');
         ++job->outstanding;
+        lock.unlock();
+        // Counting here, outside the lock, overlaps with the next thread reading the next
+        // block; the lock is held for the read alone (docs/performance.md, Threads).
+        const std::uint64_t newlines = base::count_byte(block, '\n');
+        lock.lock();
+        counted_.wait(lock, [&] { return job->counted == index; });
+        const std::uint64_t line = job->line;
+        job->line += newlines;
+        ++job->counted;
+        counted_.notify_all();
         lock.unlock();
         switch_to(job);
         record::ReadResult part = reader.read_lines_block(block, offset, line, start, sink.on_event);
@@ -183,6 +198,7 @@ class Scheduler {
 
   std::mutex mutex_;
   std::condition_variable opened_;  // signalled when a thread has finished opening an input
+  std::condition_variable counted_; // signalled when a block's newlines have been counted
   std::size_t opening_ = 0;         // inputs being opened (they may become shared)
   std::vector<std::unique_ptr<Job>> jobs_;
   std::vector<Job*> sharing_;

@@ -244,6 +244,7 @@ void Reader::Impl::reject(std::size_t offset, std::string why, std::string kind)
 }
 
 void Reader::Impl::deliver(EventView* ev) {
+  if (!lazy_claims) complete(ev);
   if (dialect == detail::Dialect::unknown) dialect = record_dialect;
   ++result->records;
   ++result->events;
@@ -281,13 +282,11 @@ void Reader::Impl::map_claims(od::object claims, EventView* ev, Extras* x) {
   }
 }
 
-void Reader::Impl::take_claims(od::value v, EventView* ev, Extras* x) {
-  od::object obj;
-  if (!lazy_claims) {
-    if (!v.get_object().get(obj)) map_claims(obj, ev, x);
-    return;
-  }
+void Reader::Impl::take_claims(od::value v, EventView* ev) {
   // Skipping the object only walks its structural indexes; its text is kept for complete().
+  // An eager reader completes the event before delivering it (deliver()), so both modes
+  // accept and reject exactly the same records, and map the claims with the same code.
+  od::object obj;
   std::string_view raw;
   if (v.get_object().get(obj) || obj.raw_json().get(raw)) return;
   if (pending_count < pending_claims.size()) pending_claims[pending_count++] = raw;
@@ -377,7 +376,7 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
         else if (k == "calleripaddress") e = string_or_value(v, &ev->caller_ip);
         else if (k == "correlationid") e = string_or_value(v, &ev->correlation_id);
         else if (k == "category" || k == "categoryvalue") e = string_or_value(v, &ev->category);
-        else if (k == "claims") take_claims(v, ev, &x);
+        else if (k == "claims") take_claims(v, ev);
         break;
       case 'e':
         if (k == "eventtimestamp") {
@@ -407,7 +406,7 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
             FoldedKey ik(key_of(y));
             od::object inner;
             if (ik.view() == "claims") {
-              take_claims(y.value(), ev, &x);
+              take_claims(y.value(), ev);
             } else if (ik.view() == "authorization") {
               if (!y.value().get_object().get(inner)) map_authorization(inner, ev);
             }

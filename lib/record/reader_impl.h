@@ -195,8 +195,8 @@ struct Reader::Impl final : EventSource {
   void record(std::size_t begin, std::size_t end);
   bool map_object(od_object obj, EventView* ev, std::string* why, std::string* kind);
   static void map_claims(od_object claims, EventView* ev, detail::Extras* x);
-  // A claims value met while mapping: mapped now, or noted for complete() when lazy.
-  void take_claims(simdjson::ondemand::value v, EventView* ev, detail::Extras* x);
+  // A claims value met while mapping: its text is noted for complete().
+  void take_claims(simdjson::ondemand::value v, EventView* ev);
   // `capture`: note the fields for raw_field() (the record's own properties, not nested ones).
   void map_properties(od_object props, EventView* ev, detail::Extras* x, bool capture = false);
   // raw_field() for paths under `properties`, from the captured fields. False in *answered
