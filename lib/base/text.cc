@@ -11,11 +11,24 @@
 namespace azd::base {
 
 bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
   }
-  return true;
+  // Eight bytes at a time; the last word overlaps the one before when n is not a multiple.
+  auto word = [](const char* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return lower_word(v);
+  };
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    if (word(a.data() + i) != word(b.data() + i)) return false;
+  }
+  return word(a.data() + n - 8) == word(b.data() + n - 8);
 }
 
 bool istarts_with(std::string_view s, std::string_view prefix) {

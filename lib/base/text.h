@@ -12,6 +12,15 @@ namespace azd::base {
 /// ASCII lower case of one byte; other bytes unchanged.
 constexpr char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 
+/// lower() on the eight bytes of a word at once (SWAR), for the loops that fold every key of
+/// every record: only bytes 'A'..'Z' change.
+constexpr std::uint64_t lower_word(std::uint64_t x) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const std::uint64_t seven = x & ~kHigh;  // adding to 7-bit bytes never carries across bytes
+  const std::uint64_t upper = (seven + kOnes * (0x80 - 'A')) & ~(seven + kOnes * (0x80 - 'Z' - 1)) & ~x & kHigh;
+  return x | (upper >> 2);  // 0x80 >> 2 is the case bit 0x20
+}
+
 /// ASCII case-insensitive equality (Azure names are ASCII; other bytes must match exactly).
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);

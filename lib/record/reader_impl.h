@@ -52,9 +52,7 @@ struct FoldedKey {
     std::memcpy(&x, in, 8);
     const std::uint64_t u = x ^ (kOnes * '_');
     if (((u - kOnes) & ~u & kHigh) != 0) return false;
-    const std::uint64_t seven = x & ~kHigh;  // adding to 7-bit bytes never carries across
-    const std::uint64_t upper = (seven + kOnes * (0x80 - 'A')) & ~(seven + kOnes * (0x80 - 'Z' - 1)) & ~x & kHigh;
-    x |= upper >> 2;  // 0x80 >> 2 is the case bit 0x20
+    x = base::lower_word(x);
     std::memcpy(out, &x, 8);
     return true;
   }
