@@ -330,7 +330,9 @@ bool Stream::take_lines(std::string* storage, std::string_view* block, std::stri
   // The block is in buf: give buf away and keep the unread tail in the caller's old buffer.
   im.buf.swap(*storage);
   const std::size_t tail = im.end - im.begin;
-  const std::size_t need = std::max(tail + im.options.window, storage->size()) + kPadding;
+  // At least as large as the buffer given away (it may have grown for a long line), so the
+  // two buffers that take turns keep their size and are never reallocated block after block.
+  const std::size_t need = std::max(tail + im.options.window + kPadding, storage->size());
   if (im.buf.size() < need) im.buf.resize(need);
   std::memcpy(im.buf.data(), storage->data() + im.begin, tail);
   im.begin = 0;
