@@ -625,11 +625,14 @@ std::size_t Reader::Impl::walk(std::size_t i, bool at_end) {
       }
 
       case Walk::item_comma:
+      case Walk::envelope_comma: {
+        const bool in_array = walk_state == Walk::item_comma;
         i = skip_ws(text, i);
-        if (i == n) return at_end ? stop_walk(n, kNotClosed) : i;
+        if (i == n) return at_end ? stop_walk(n, in_array ? kNotClosed : kMalformedEnvelope) : i;
         if (text[i] == ',') ++i;
-        walk_state = Walk::items;
+        walk_state = in_array ? Walk::items : Walk::envelope_key;
         break;
+      }
 
       case Walk::array_closed:
         // PowerShell and Extractor-Suite sometimes append pages: "[...][...]" or "[...]\n[...]".
@@ -698,13 +701,6 @@ std::size_t Reader::Impl::walk(std::size_t i, bool at_end) {
         walk_state = Walk::envelope_comma;
         break;
       }
-
-      case Walk::envelope_comma:
-        i = skip_ws(text, i);
-        if (i == n) return at_end ? stop_walk(n, kMalformedEnvelope) : i;
-        if (text[i] == ',') ++i;
-        walk_state = Walk::envelope_key;
-        break;
     }
   }
 }

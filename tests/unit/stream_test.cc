@@ -216,12 +216,15 @@ TEST_CASE("a line longer than the window grows the window instead of splitting t
   CHECK(read_streamed(text, 64) == read_whole(text));
 }
 
-TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and says where it stopped", "[stream]") {
-  const std::string text = many_lines(400);
+// Reads the first half of a gzip of `text` with several windows: each read delivers the
+// same events, many of them, counted right, and ends fatal with the error as its last issue.
+// Returns the reads' results.
+std::vector<record::ReadResult> read_truncated_gzip(const std::string& text) {
   std::string gz = gzip_bytes(text);
   gz.resize(gz.size() / 2);
-  // Every line inflated before the cut is read, whatever the window: the error met while
+  // Every record inflated before the cut is read, whatever the window: the error met while
   // refilling must not drop what is already buffered.
+  std::vector<record::ReadResult> results;
   std::uint64_t first_count = 0;
   for (std::size_t window : std::initializer_list<std::size_t>{64, 4096, std::size_t{1} << 20}) {
     INFO("window " << window);
@@ -229,7 +232,8 @@ TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and say
     open_stream(gz, window, &stream);
     record::Reader reader;
     std::uint64_t events = 0;
-    const record::ReadResult r = reader.read_stream(stream, [&](const record::EventView&) { ++events; });
+    const record::ReadResult& r =
+        results.emplace_back(reader.read_stream(stream, [&](const record::EventView&) { ++events; }));
     CHECK(r.fatal);
     CHECK(events > 100);
     CHECK(r.events == events);
@@ -240,6 +244,11 @@ TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and say
     if (first_count == 0) first_count = events;
     CHECK(events == first_count);
   }
+  return results;
+}
+
+TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and says where it stopped", "[stream]") {
+  read_truncated_gzip(many_lines(400));
 }
 
 TEST_CASE("count_byte counts every occurrence, across its 16-byte steps and 255-step batches", "[stream]") {
@@ -495,29 +504,11 @@ TEST_CASE("arrays and envelopes are streamed: events arrive before the input is 
 }
 
 TEST_CASE("a truncated gzip array keeps the records before the cut and says where it stopped", "[stream]") {
-  const std::string text = "[" + join(mixed_records(400, true), ",\n") + "]";
-  std::string gz = gzip_bytes(text);
-  gz.resize(gz.size() / 2);
-  std::uint64_t first_count = 0;
-  for (std::size_t window : std::initializer_list<std::size_t>{64, 4096, std::size_t{1} << 20}) {
-    INFO("window " << window);
-    input::Stream stream;
-    open_stream(gz, window, &stream);
-    record::Reader reader;
-    std::uint64_t events = 0;
-    const record::ReadResult r = reader.read_stream(stream, [&](const record::EventView&) { ++events; });
-    CHECK(r.fatal);
+  for (const record::ReadResult& r : read_truncated_gzip("[" + join(mixed_records(400, true), ",\n") + "]")) {
     CHECK(r.shape == record::Shape::json_array);
-    CHECK(events > 100);
-    CHECK(r.events == events);
-    CHECK(r.records == r.events + r.skipped);
-    REQUIRE(!r.issues.empty());
     // Only the read error: the record cut by it is not reported as a truncated record.
-    CHECK(r.issues.size() == 1);
-    CHECK(r.issues.back().reason.find("gzip") != std::string::npos);
-    CHECK(r.issues.back().line > 100);
-    if (first_count == 0) first_count = events;
-    CHECK(events == first_count);
+    REQUIRE(r.issues.size() == 1);
+    CHECK(r.issues.front().reason.find("gzip") != std::string::npos);
   }
 }
 
