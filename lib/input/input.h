@@ -96,13 +96,14 @@ bool open_input(const std::string& path, const OpenOptions& options, Buffer* out
 bool buffer_from_bytes(std::string_view bytes, const OpenOptions& options, Buffer* out,
                        std::string* err);
 
-/// Reads one input front to back, for inputs that are scanned as a stream of lines (JSON
-/// Lines): memory stays flat whatever the file size, gzip is inflated as it is read, and
-/// each block is validated as UTF-8 while it is still in cache. On the virtual machines
-/// incident responders use, touching a freshly mapped page costs more than reading it with
-/// read() into a reused buffer (docs/performance.md), so regular files are read, not mapped,
-/// here. Anything that is not read as lines goes through take_all(), which decodes the whole
-/// input exactly like open_input().
+/// Reads one input front to back, for inputs that are scanned as a stream: JSON Lines as
+/// blocks of lines (next_lines), arrays and envelopes as windows the reader consumes record
+/// by record (next_window). Memory stays flat whatever the file size, gzip is inflated as it
+/// is read, and each block is validated as UTF-8 while it is still in cache. On the virtual
+/// machines incident responders use, touching a freshly mapped page costs more than reading
+/// it with read() into a reused buffer (docs/performance.md), so regular files are read, not
+/// mapped, here. Anything else (UTF-16, tables) goes through take_all(), which decodes the
+/// whole input exactly like open_input().
 class Stream {
  public:
   Stream();
@@ -121,7 +122,8 @@ class Stream {
   /// The first bytes of the content (at least one window, unless the input is shorter),
   /// gunzipped and without a UTF-8 byte-order mark, for shape sniffing. Not yet validated.
   std::string_view head() const;
-  /// Whether the content can be read with next_lines(): UTF-8 (UTF-16 needs take_all()).
+  /// Whether the content can be read with next_lines() or next_window(): UTF-8 (UTF-16
+  /// needs take_all()).
   bool line_readable() const;
 
   /// The next block of whole lines: it ends just after a newline, or at the end of input,
@@ -135,8 +137,19 @@ class Stream {
   /// block is not copied), so it stays valid while other threads take the next blocks.
   bool take_lines(std::string* storage, std::string_view* block, std::string* err);
 
+  /// For a reader that consumes the content in pieces it cannot cut in advance (records of
+  /// a JSON array span lines, or share one): `*window` is the content not consumed yet,
+  /// valid UTF-8 like a block of next_lines(), followed by kPadding readable bytes and valid
+  /// until the next call. `consumed` says how many bytes at the start of the previous window
+  /// the reader used (0 on the first call); the rest starts the next window, with newly read
+  /// bytes after it. A reader that consumed nothing gets a window twice as large, so one
+  /// record larger than the window still fits. *at_end is true when the window holds the
+  /// end of the content. False with `err` set when reading fails part-way: the windows
+  /// handed out before were good, and the last one was not marked at_end.
+  bool next_window(std::size_t consumed, std::string_view* window, bool* at_end, std::string* err);
+
   /// Everything (what head() showed and the rest) as one Buffer, decoded like open_input().
-  /// Only before the first next_lines().
+  /// Only before the first next_lines() or next_window().
   bool take_all(Buffer* out, std::string* err);
 
   Encoding encoding() const;

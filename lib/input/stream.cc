@@ -1,5 +1,5 @@
 // Streams: an input read front to back in windows, gunzipped as it goes, handed out as
-// blocks of whole lines that are valid UTF-8.
+// blocks of whole lines (or windows the reader consumes in pieces) that are valid UTF-8.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,7 +41,10 @@ struct Stream::Impl {
   bool eof = false;              // end is the end of the content
   std::size_t bom = 0;           // bytes of UTF-8 BOM at the start of buf
   bool utf16 = false;
-  bool lines_started = false;
+  bool lines_started = false;    // handing out has begun (head() is gone)
+  // next_window(): buf[begin, valid) is checked (and repaired) UTF-8; `handed` bytes from
+  // begin were in the last window.
+  std::size_t valid = 0, handed = 0;
   Encoding encoding = Encoding::utf8;
   // An error met while reading the first window: what was decoded before it is still
   // handed out, then the error is reported (a truncated gzip keeps its readable start).
@@ -84,6 +87,7 @@ struct Stream::Impl {
     if (begin > 0 && lines_started) {
       std::memmove(buf.data(), buf.data() + begin, end - begin);
       end -= begin;
+      valid = valid > begin ? valid - begin : 0;
       begin = 0;
     }
     const std::size_t need = end + want + kPadding;
@@ -166,6 +170,34 @@ struct Stream::Impl {
     end += got;
     if (got == 0) eof = true;
     return true;
+  }
+
+  // Checks the bytes read since the last call as UTF-8, repairing invalid ones in place
+  // (decoded as Windows-1252, as repair_utf8() does for a whole input), up to a point the
+  // next read cannot change: before the last byte that may start a character whose
+  // remaining bytes are not read yet. A character never spans a byte that cannot continue
+  // it, so every part is repaired exactly as the whole input would be.
+  void validate() {
+    std::size_t cut = end;
+    if (!eof && cut > valid && static_cast<unsigned char>(buf[cut - 1]) >= 0x80) {
+      cut = end - 1;
+      while (cut > valid && (static_cast<unsigned char>(buf[cut]) & 0xC0) == 0x80) --cut;
+    }
+    const std::string_view chunk(buf.data() + valid, cut - valid);
+    const std::size_t bad = first_invalid_utf8(chunk);
+    if (bad == chunk.size()) {
+      valid = cut;
+      return;
+    }
+    const std::string fixed = repair_utf8(chunk, bad, &invalid);
+    encoding = Encoding::cp1252;
+    const std::size_t tail = end - cut;
+    const std::size_t grown = valid + fixed.size() + tail;
+    if (buf.size() < grown + kPadding) buf.resize(grown + kPadding);
+    std::memmove(buf.data() + valid + fixed.size(), buf.data() + cut, tail);
+    std::memcpy(buf.data() + valid, fixed.data(), fixed.size());
+    valid += fixed.size();
+    end = grown;
   }
 
   // Reads the first window and decides what the content is.
@@ -317,6 +349,43 @@ bool Stream::next_lines(std::string_view* block, std::string* err) {
     // error is reported.
     if (!im.fill(&im.pending_error)) im.eof = true;
   }
+}
+
+bool Stream::next_window(std::size_t consumed, std::string_view* window, bool* at_end, std::string* err) {
+  Impl& im = *impl_;
+  *window = {};
+  *at_end = false;
+  if (!im.lines_started) {
+    im.lines_started = true;
+    im.begin = im.valid = im.bom;
+    im.handed = 0;
+  }
+  consumed = std::min(consumed, im.handed);
+  im.begin += consumed;
+  const std::size_t left = im.handed - consumed;
+  // Something new in every window; twice as much when the reader took nothing (a record
+  // longer than the window), so such a record is scanned a few times, not once per read.
+  const std::size_t want = std::max(im.options.window, consumed == 0 && left > 0 ? 2 * left : left + 1);
+  while (im.valid - im.begin < want && !im.eof) {
+    // A failure ends the input: what is already buffered is still handed out (as not the
+    // end, so a record cut by the failure is not reported as truncated), then the error.
+    if (!im.fill(&im.pending_error)) im.eof = true;
+    im.validate();
+  }
+  if (im.eof) {
+    im.validate();
+    if (!im.pending_error.empty() && im.valid - im.begin <= left) {
+      *err = im.pending_error;
+      return false;
+    }
+    // The parser may look at the byte after a record that ends the input: zeros, as after
+    // a whole buffer (see next_lines).
+    std::memset(im.buf.data() + im.end, 0, kPadding);
+    *at_end = im.pending_error.empty();
+  }
+  im.handed = im.valid - im.begin;
+  *window = std::string_view(im.buf.data() + im.begin, im.handed);
+  return true;
 }
 
 bool Stream::take_lines(std::string* storage, std::string_view* block, std::string* err) {

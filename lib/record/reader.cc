@@ -597,104 +597,145 @@ void Reader::Impl::read_lines(std::size_t begin) {
   }
 }
 
-void Reader::Impl::read_concatenated(std::size_t begin) {
-  std::size_t i = skip_ws(text, begin);
-  while (i < text.size()) {
-    std::size_t end = value_end(text, i);
-    if (end == std::string_view::npos) {
-      skip(i, "truncated record at end of input");
-      return;
-    }
-    record(i, end);
-    i = skip_ws(text, end);
+std::size_t Reader::Impl::start_walk(Shape shape, std::size_t start) {
+  walk_in_envelope = false;
+  switch (shape) {
+    case Shape::json_array:
+      walk_state = Walk::items;
+      return start + 1;  // after the '['
+    case Shape::records_envelope:
+    case Shape::value_page: walk_state = Walk::envelope; break;
+    case Shape::single_object: walk_state = Walk::values; break;
+    default: walk_state = Walk::done; break;
   }
+  return start;
 }
 
-std::size_t Reader::Impl::read_array(std::size_t open, bool top_level) {
-  std::size_t i = skip_ws(text, open + 1);
-  while (i < text.size()) {
-    if (text[i] == ']') {
-      if (!top_level) return i + 1;
-      std::size_t after = skip_ws(text, i + 1);
-      // PowerShell and Extractor-Suite sometimes append pages: "[...][...]" or "[...]\n[...]".
-      if (after < text.size() && text[after] == '[') {
-        i = skip_ws(text, after + 1);
-        continue;
-      }
-      if (after < text.size()) issue(after, "unexpected content after the end of the array (ignored)");
-      return text.size();
-    }
-    std::size_t end = value_end(text, i);
-    if (end == std::string_view::npos) {
-      skip(i, "truncated record at end of input");
-      return std::string_view::npos;
-    }
-    record(i, end);
-    i = skip_ws(text, end);
-    if (i < text.size() && text[i] == ',') i = skip_ws(text, i + 1);
-  }
-  issue(text.size(), "array is not closed (truncated input?)");
-  return std::string_view::npos;
+bool Reader::Impl::whole_value(std::size_t i, bool at_end, std::size_t* end) const {
+  *end = value_end(text, i);
+  return *end != std::string_view::npos && (at_end || *end < text.size());
 }
 
-void Reader::Impl::read_envelopes(std::size_t begin) {
-  // One or more top-level objects; in each, the array under records/value holds the events.
-  std::size_t i = skip_ws(text, begin);
-  while (i < text.size()) {
-    if (text[i] != '{') {
-      issue(i, "unexpected content between envelopes (ignored)");
-      std::size_t end = value_end(text, i);
-      if (end == std::string_view::npos || end == i) return;
-      i = skip_ws(text, end);
-      continue;
-    }
-    std::size_t j = skip_ws(text, i + 1);
-    bool closed = false;
-    envelope_kind.clear();
-    while (j < text.size()) {
-      if (text[j] == '}') {
-        closed = true;
-        ++j;
+std::size_t Reader::Impl::stop_walk(std::size_t offset, std::string reason, bool skipped) {
+  if (skipped) skip(offset, std::move(reason));
+  else if (!reason.empty()) issue(offset, std::move(reason));
+  walk_state = Walk::done;
+  return text.size();
+}
+
+std::size_t Reader::Impl::walk(std::size_t i, bool at_end) {
+  const std::size_t n = text.size();
+  static constexpr const char* kNotClosed = "array is not closed (truncated input?)";
+  static constexpr const char* kTruncated = "truncated record at end of input";
+  static constexpr const char* kMalformedEnvelope = "malformed envelope object";
+  for (;;) {
+    switch (walk_state) {
+      case Walk::done: return n;
+
+      case Walk::values: {
+        i = skip_ws(text, i);
+        if (i == n) return n;
+        std::size_t end;
+        if (!whole_value(i, at_end, &end)) return at_end ? stop_walk(i, kTruncated, true) : i;
+        record(i, end);
+        i = end;
         break;
       }
-      std::size_t key_end = detail::string_end(text, j);
-      if (text[j] != '"' || key_end == std::string_view::npos) break;
-      std::string_view key = text.substr(j + 1, key_end - j - 2);
-      j = skip_ws(text, key_end);
-      if (j >= text.size() || text[j] != ':') break;
-      j = skip_ws(text, j + 1);
-      if ((key == "records" || key == "value") && j < text.size() && text[j] == '[') {
-        // The events: read in one pass, which also finds where the array ends (measuring it
-        // first with value_end() would scan the whole array twice).
-        const std::size_t after = read_array(j, false);
-        if (after == std::string_view::npos) return;  // truncated: read_array() said so
-        j = skip_ws(text, after);
-        if (j < text.size() && text[j] == ',') j = skip_ws(text, j + 1);
-        continue;
+
+      case Walk::items: {
+        i = skip_ws(text, i);
+        if (i == n) return at_end ? stop_walk(n, kNotClosed) : i;
+        if (text[i] == ']') {
+          ++i;
+          walk_state = walk_in_envelope ? Walk::envelope_comma : Walk::array_closed;
+          break;
+        }
+        std::size_t end;
+        if (!whole_value(i, at_end, &end)) return at_end ? stop_walk(i, kTruncated, true) : i;
+        record(i, end);
+        i = end;
+        walk_state = Walk::item_comma;
+        break;
       }
-      std::size_t vend = value_end(text, j);
-      if (key == "@odata.context" && vend != std::string_view::npos) {
-        // Microsoft Graph pages share the REST envelope but never hold Activity Log events.
-        std::string_view ctx = text.substr(j, vend - j);
-        auto hash = ctx.find('#');
-        ctx = hash == std::string_view::npos ? std::string_view() : ctx.substr(hash + 1, 60);
-        if (!ctx.empty() && ctx.back() == '"') ctx.remove_suffix(1);
-        envelope_kind = "Microsoft Graph page";
-        if (!ctx.empty()) envelope_kind += " (" + std::string(ctx) + ")";
+
+      case Walk::item_comma:
+      case Walk::envelope_comma: {
+        const bool in_array = walk_state == Walk::item_comma;
+        i = skip_ws(text, i);
+        if (i == n) return at_end ? stop_walk(n, in_array ? kNotClosed : kMalformedEnvelope) : i;
+        if (text[i] == ',') ++i;
+        walk_state = in_array ? Walk::items : Walk::envelope_key;
+        break;
       }
-      if (vend == std::string_view::npos) {
-        issue(j, "truncated envelope at end of input");
-        return;
+
+      case Walk::array_closed:
+        // PowerShell and Extractor-Suite sometimes append pages: "[...][...]" or "[...]\n[...]".
+        i = skip_ws(text, i);
+        if (i == n) return n;
+        if (text[i] != '[') return stop_walk(i, "unexpected content after the end of the array (ignored)");
+        ++i;
+        walk_state = Walk::items;
+        break;
+
+      case Walk::envelope: {
+        // One or more top-level objects; in each, the array under records/value holds the events.
+        i = skip_ws(text, i);
+        if (i == n) return n;
+        if (text[i] == '{') {
+          envelope_kind.clear();
+          ++i;
+          walk_state = Walk::envelope_key;
+          break;
+        }
+        static constexpr const char* kStray = "unexpected content between envelopes (ignored)";
+        std::size_t end;
+        if (!whole_value(i, at_end, &end)) return at_end ? stop_walk(i, kStray) : i;
+        issue(i, kStray);
+        i = end;
+        break;
       }
-      j = skip_ws(text, vend);
-      if (j < text.size() && text[j] == ',') j = skip_ws(text, j + 1);
+
+      case Walk::envelope_key: {
+        // Nothing of a key and its value is consumed until the value is whole (or is the
+        // events array, which is walked record by record).
+        const std::size_t j = skip_ws(text, i);
+        if (j == n) return at_end ? stop_walk(n, kMalformedEnvelope) : j;
+        if (text[j] == '}') {
+          if (!envelope_kind.empty() && non_activity_kind.empty()) non_activity_kind = envelope_kind;
+          i = j + 1;
+          walk_state = Walk::envelope;
+          break;
+        }
+        if (text[j] != '"') return stop_walk(j, kMalformedEnvelope);
+        const std::size_t key_end = detail::string_end(text, j);
+        if (key_end == std::string_view::npos) return at_end ? stop_walk(j, kMalformedEnvelope) : j;
+        std::size_t k = skip_ws(text, key_end);
+        if (k == n) return at_end ? stop_walk(n, kMalformedEnvelope) : j;
+        if (text[k] != ':') return stop_walk(k, kMalformedEnvelope);
+        k = skip_ws(text, k + 1);
+        const std::string_view key = text.substr(j + 1, key_end - j - 2);
+        if ((key == "records" || key == "value") && k < n && text[k] == '[') {
+          walk_in_envelope = true;
+          walk_state = Walk::items;
+          i = k + 1;
+          break;
+        }
+        std::size_t vend;
+        if (!whole_value(k, at_end, &vend)) return at_end ? stop_walk(k, "truncated envelope at end of input") : j;
+        if (key == "@odata.context") {
+          // Microsoft Graph pages share the REST envelope but never hold Activity Log events.
+          std::string_view ctx = text.substr(k, vend - k);
+          auto hash = ctx.find('#');
+          ctx = hash == std::string_view::npos ? std::string_view() : ctx.substr(hash + 1, 60);
+          if (!ctx.empty() && ctx.back() == '"') ctx.remove_suffix(1);
+          envelope_kind = "Microsoft Graph page";
+          if (!ctx.empty()) envelope_kind += " (" + std::string(ctx) + ")";
+        }
+        i = vend;
+        walk_state = Walk::envelope_comma;
+        break;
+      }
     }
-    if (!closed) {
-      issue(j, "malformed envelope object");
-      return;
-    }
-    if (!envelope_kind.empty() && non_activity_kind.empty()) non_activity_kind = envelope_kind;
-    i = skip_ws(text, j);
   }
 }
 
@@ -892,10 +933,10 @@ ReadResult Reader::read(std::string_view text, const EventCallback& on_event) {
   switch (result.shape) {
     case Shape::empty: break;
     case Shape::json_lines: im.read_lines(start); break;
-    case Shape::single_object: im.read_concatenated(start); break;
-    case Shape::json_array: im.read_array(start, true); break;
+    case Shape::single_object:
+    case Shape::json_array:
     case Shape::records_envelope:
-    case Shape::value_page: im.read_envelopes(start); break;
+    case Shape::value_page: im.walk(im.start_walk(result.shape, start), true); break;
     case Shape::la_tables: im.read_tables(start); break;
     case Shape::la_csv: im.read_csv(start); break;
     case Shape::unknown:
@@ -929,32 +970,88 @@ ReadResult Reader::read_lines_block(std::string_view block, std::uint64_t offset
   return result;
 }
 
+namespace {
+
+// Whether an input whose first window is `head` is an array, an envelope or concatenated
+// objects beyond doubt, so the walker can read it window by window; *start receives the
+// offset of its first byte and *shape the shape. (Log Analytics tables are read whole.)
+bool walk_streamable(std::string_view head, std::size_t* start, Shape* shape) {
+  const detail::Sniffed sniffed = detail::sniff(head);
+  *start = sniffed.start;
+  *shape = sniffed.shape;
+  switch (sniffed.shape) {
+    case Shape::json_array:
+    case Shape::records_envelope:
+    case Shape::value_page:
+    case Shape::single_object: return sniffed.settled;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 ReadResult Reader::read_stream(input::Stream& in, const EventCallback& on_event) {
   std::size_t start = 0;
+  Shape shape = Shape::unknown;
   std::string err;
-  if (!in.line_readable() || !lines_streamable(in.head(), &start)) {
-    input::Buffer whole;
-    if (in.take_all(&whole, &err)) return read(whole.text(), on_event);
-    ReadResult failed;
-    failed.fatal = true;
-    failed.issue_count = 1;
-    failed.issues.push_back({0, 0, err + "; the input was not scanned"});
-    return failed;
+  if (in.line_readable() && lines_streamable(in.head(), &start)) {
+    std::vector<ReadResult> parts;
+    std::uint64_t offset = 0, line = 1;
+    for (;;) {
+      std::string_view block;
+      if (!in.next_lines(&block, &err)) {
+        parts.push_back(stream_failure(offset, line, err));
+        break;
+      }
+      if (block.empty()) break;
+      parts.push_back(read_lines_block(block, offset, line, start, on_event));
+      start = 0;
+      offset += block.size();
+      line += base::count_byte(block, '\n');
+    }
+    return merge_results(std::move(parts));
   }
-  std::vector<ReadResult> parts;
+  if (in.line_readable() && walk_streamable(in.head(), &start, &shape)) {
+    return impl_->walk_stream(in, shape, start, on_event);
+  }
+  input::Buffer whole;
+  if (in.take_all(&whole, &err)) return read(whole.text(), on_event);
+  ReadResult failed;
+  failed.fatal = true;
+  failed.issue_count = 1;
+  failed.issues.push_back({0, 0, err + "; the input was not scanned"});
+  return failed;
+}
+
+ReadResult Reader::Impl::walk_stream(input::Stream& in, Shape shape, std::size_t start,
+                                     const EventCallback& callback) {
+  ReadResult read;
+  begin_read(&read, &callback);
+  read.shape = shape;
+  std::size_t from = start_walk(shape, start), consumed = 0;
   std::uint64_t offset = 0, line = 1;
+  std::string err;
+  bool failed = false;
   for (;;) {
-    std::string_view block;
-    if (!in.next_lines(&block, &err)) {
-      parts.push_back(stream_failure(offset, line, err));
+    std::string_view window;
+    bool at_end = false;
+    if (!in.next_window(consumed, &window, &at_end, &err)) {
+      failed = true;
       break;
     }
-    if (block.empty()) break;
-    parts.push_back(read_lines_block(block, offset, line, start, on_event));
-    start = 0;
-    offset += block.size();
-    line += base::count_byte(block, '\n');
+    // Offsets and lines inside the reader are window-relative; these place the window.
+    start_text(window, offset, line);
+    consumed = walk(from, at_end);
+    from = 0;
+    offset += consumed;
+    line += base::count_byte(window.substr(0, consumed), '\n');
+    if (at_end) break;
   }
+  finish_read();
+  if (!failed) return read;
+  std::vector<ReadResult> parts;
+  parts.push_back(std::move(read));
+  parts.push_back(stream_failure(offset, line, err));
   return merge_results(std::move(parts));
 }
 
@@ -1010,31 +1107,46 @@ bool is_envelope_key(std::string_view key, Shape* shape) {
 }
 
 // Looks at the top-level keys of the object at `i` (at most a few dozen, skipping small
-// values) to tell an envelope from an event.
-Shape object_shape(std::string_view text, std::size_t i) {
+// values) to tell an envelope from an event. *settled becomes false when the answer
+// depended on where the text ends (a longer text, of which this is the head, may differ).
+Shape object_shape(std::string_view text, std::size_t i, bool* settled) {
+  const std::size_t size = text.size();
   std::size_t k = skip_ws(text, i + 1);
-  for (int n = 0; n < 64 && k < text.size() && text[k] == '"'; ++n) {
+  int n = 0;
+  for (; n < 64 && k < size && text[k] == '"'; ++n) {
     std::size_t end = string_end(text, k);
-    if (end == std::string_view::npos) break;
+    if (end == std::string_view::npos) {
+      k = size;  // cut by the end of the text
+      break;
+    }
     Shape shape;
     if (is_envelope_key(text.substr(k + 1, end - k - 2), &shape)) return shape;
     k = skip_ws(text, end);
-    if (k >= text.size() || text[k] != ':') break;
+    if (k >= size || text[k] != ':') break;
     k = skip_ws(text, k + 1);
     std::size_t vend = value_end(text, k);
-    if (vend == std::string_view::npos || vend - k > 4096) break;  // keep sniffing cheap
+    if (vend != std::string_view::npos && vend - k > 4096) break;  // keep sniffing cheap
+    if (vend == std::string_view::npos) {
+      k = size;
+      break;
+    }
     k = skip_ws(text, vend);
-    if (k < text.size() && text[k] == ',') k = skip_ws(text, k + 1);
+    if (k < size && text[k] == ',') k = skip_ws(text, k + 1);
   }
+  // The key loop stops on what it saw (too many keys, something not a key, a long value),
+  // or on the end of the text (k == size).
+  *settled = n == 64 || k < size;
   // One object per line, or one (possibly pretty-printed) object or several concatenated.
   std::size_t first_end = value_end(text, i);
   if (first_end == std::string_view::npos) {
-    const void* nl = std::memchr(text.data() + i, '\n', text.size() - i);
+    *settled = false;
+    const void* nl = std::memchr(text.data() + i, '\n', size - i);
     return nl ? Shape::json_lines : Shape::single_object;
   }
   if (text.substr(i, first_end - i).find('\n') == std::string_view::npos) {
     std::size_t next = skip_ws(text, first_end);
-    if (next < text.size()) return Shape::json_lines;
+    if (next < size) return Shape::json_lines;
+    *settled = false;
   }
   return Shape::single_object;
 }
@@ -1078,7 +1190,7 @@ Sniffed sniff(std::string_view text) {
     return s;
   }
   if (c == '{') {
-    s.shape = object_shape(text, s.start);
+    s.shape = object_shape(text, s.start, &s.settled);
     return s;
   }
   const std::string_view line = first_line(text, s.start);

@@ -94,6 +94,9 @@ struct Sniffed {
   Shape shape = Shape::unknown;
   std::size_t start = 0;
   std::string_view why;  ///< for Shape::unknown: what the content looks like instead
+  /// For an object: false when the decision depended on where the text ends, so the head
+  /// of an input may be taken for another shape than the whole input.
+  bool settled = true;
 };
 Sniffed sniff(std::string_view text);
 
@@ -242,10 +245,38 @@ struct Reader::Impl final : EventSource {
 
   // Shape walkers (JSON).
   void read_lines(std::size_t begin);
-  void read_concatenated(std::size_t begin);
-  // Returns the index after the closing ']' (npos when the input ends first).
-  std::size_t read_array(std::size_t open, bool top_level);
-  void read_envelopes(std::size_t begin);
+
+  // Arrays, envelopes and concatenated objects are walked by one resumable walker, so a
+  // stream can hand them over window by window: walk() consumes whole records from `text`
+  // and stops where the window ends inside something it must see whole (a record, a key,
+  // an envelope's scalar value), to go on from there in the next window. Reading a whole
+  // text is one walk() with at_end set. `Walk` is where it stands between two windows.
+  enum class Walk : std::uint8_t {
+    values,          // concatenated top-level objects: before the next one
+    items,           // in an events array: before the next record or the closing ']'
+    item_comma,      // in an events array: after a record
+    array_closed,    // after a top-level array: another page ("[...][...]") or the end
+    envelope,        // between envelopes: before the next '{'
+    envelope_key,    // in an envelope: before the next key or the closing '}'
+    envelope_comma,  // in an envelope: after a value
+    done,            // the rest of the input is ignored (trailing content, truncation)
+  };
+  Walk walk_state = Walk::done;
+  bool walk_in_envelope = false;  // the events array belongs to an envelope
+  // Sets the walker up for a text of `shape` whose content starts at `start`; returns where
+  // the first walk() begins.
+  std::size_t start_walk(Shape shape, std::size_t start);
+  // Walks text[i, ...); returns how many bytes of the text were consumed (all of them once
+  // at_end is set, or once the walk is done).
+  std::size_t walk(std::size_t i, bool at_end);
+  // value_end() of a value that the text holds whole: one cut by the end of a window (not
+  // at_end) is not whole, even a scalar that value_end() ends at the end of the text.
+  bool whole_value(std::size_t i, bool at_end, std::size_t* end) const;
+  // The walker meets the end of the input: `reason` is an issue at `offset` (none when
+  // empty) and nothing more is read.
+  std::size_t stop_walk(std::size_t offset, std::string reason, bool skipped = false);
+  // Reads a stream of a streamable JSON shape window by window (see read_stream).
+  ReadResult walk_stream(input::Stream& in, Shape shape, std::size_t start, const EventCallback& callback);
 
   // Shape walkers (tabular, rows.cc).
   void read_csv(std::size_t begin);

@@ -174,10 +174,12 @@ class Reader {
   ReadResult read(std::string_view text, const EventCallback& on_event);
 
   /// Reads an input from a stream. JSON Lines are parsed block by block as the stream
-  /// delivers them, so memory stays flat and gzip is inflated as it goes; every other shape
-  /// is read whole through Stream::take_all(). Offsets and line numbers are those of the
-  /// whole decoded text, exactly as read() would give them. A stream that fails part-way
-  /// keeps the events already delivered and marks the result fatal, with the reason.
+  /// delivers them, and arrays, envelopes and concatenated objects window by window, so
+  /// memory stays flat and gzip is inflated as it goes; UTF-16, tables and inputs whose
+  /// first window does not settle the shape are read whole through Stream::take_all().
+  /// Events, offsets, line numbers and issues are exactly what read() gives for the whole
+  /// decoded text. A stream that fails part-way keeps the events already delivered and
+  /// marks the result fatal, with the reason.
   ReadResult read_stream(input::Stream& in, const EventCallback& on_event);
 
   /// On by default: raw_field() answers paths under `properties` from the fields noted
@@ -206,7 +208,8 @@ class Reader {
 /// doubt, so it can be read block by block; *start receives the offset of the first record.
 bool lines_streamable(std::string_view head, std::size_t* start);
 
-/// The result for a stream that failed at `offset`/`line` (Stream::next_lines() said why).
+/// The result for a stream that failed at `offset`/`line` (Stream::next_lines() or
+/// next_window() said why).
 ReadResult stream_failure(std::uint64_t offset, std::uint64_t line, const std::string& err);
 
 /// Joins the results of consecutive blocks of one input, given in input order: counts add

@@ -28,9 +28,18 @@ struct Trace {
 void note_event(Trace* t, const record::EventView& ev) {
   std::string raw;
   const bool has_body = ev.source->raw_field("properties.requestbody.properties.vmSize", &raw);
+  std::string fields;
+  for (std::string_view v : {ev.time_text, ev.operation_display, ev.status_text, ev.substatus, ev.status_message,
+                             ev.caller_ip, ev.resource_id, ev.subscription, ev.resource_group, ev.provider,
+                             ev.resource_type, ev.resource_name, ev.category, ev.level, ev.correlation_id,
+                             ev.operation_id, ev.event_id, ev.event_name, ev.http_method, ev.tenant_id, ev.app_id,
+                             ev.authorization_action, ev.authorization_scope}) {
+    fields += "|" + std::string(v);
+  }
   t->lines.push_back("event @" + std::to_string(ev.offset) + " line " + std::to_string(ev.source->line_of(ev.offset)) +
-                     " " + std::string(ev.operation) + " " + std::string(ev.caller) + " body=" +
-                     (has_body ? raw : "-") + " raw=" + std::string(ev.raw));
+                     " " + std::string(ev.operation) + " " + std::string(ev.caller) + " time=" +
+                     std::to_string(ev.time) + " body=" + (has_body ? raw : "-") + " fields=" + fields +
+                     " raw=" + std::string(ev.raw));
 }
 
 void note_result(Trace* t, const record::ReadResult& r) {
@@ -197,13 +206,9 @@ TEST_CASE("a UTF-8 byte-order mark before JSON Lines is skipped by the stream", 
   CHECK(read_streamed(text, 64) == whole);
 }
 
-TEST_CASE("inputs that are not JSON Lines are read whole through the stream", "[stream]") {
-  const std::string array = "[" + storage_record(1) + ",\n" + storage_record(2) + "]";
-  const std::string pretty = "{\n  \"records\": [\n" + storage_record(1) + "\n]\n}\n";
+TEST_CASE("UTF-16 inputs are read whole through the stream", "[stream]") {
   const std::string utf16 = std::string("\xFF\xFE[\0]\0", 6);
-  for (const std::string& text : {array, pretty, utf16}) {
-    CHECK(read_streamed(text, 64) == read_whole(text));
-  }
+  CHECK(read_streamed(utf16, 64) == read_whole(utf16));
 }
 
 TEST_CASE("a line longer than the window grows the window instead of splitting the record", "[stream]") {
@@ -211,12 +216,15 @@ TEST_CASE("a line longer than the window grows the window instead of splitting t
   CHECK(read_streamed(text, 64) == read_whole(text));
 }
 
-TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and says where it stopped", "[stream]") {
-  const std::string text = many_lines(400);
+// Reads the first half of a gzip of `text` with several windows: each read delivers the
+// same events, many of them, counted right, and ends fatal with the error as its last issue.
+// Returns the reads' results.
+std::vector<record::ReadResult> read_truncated_gzip(const std::string& text) {
   std::string gz = gzip_bytes(text);
   gz.resize(gz.size() / 2);
-  // Every line inflated before the cut is read, whatever the window: the error met while
+  // Every record inflated before the cut is read, whatever the window: the error met while
   // refilling must not drop what is already buffered.
+  std::vector<record::ReadResult> results;
   std::uint64_t first_count = 0;
   for (std::size_t window : std::initializer_list<std::size_t>{64, 4096, std::size_t{1} << 20}) {
     INFO("window " << window);
@@ -224,7 +232,8 @@ TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and say
     open_stream(gz, window, &stream);
     record::Reader reader;
     std::uint64_t events = 0;
-    const record::ReadResult r = reader.read_stream(stream, [&](const record::EventView&) { ++events; });
+    const record::ReadResult& r =
+        results.emplace_back(reader.read_stream(stream, [&](const record::EventView&) { ++events; }));
     CHECK(r.fatal);
     CHECK(events > 100);
     CHECK(r.events == events);
@@ -235,6 +244,11 @@ TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and say
     if (first_count == 0) first_count = events;
     CHECK(events == first_count);
   }
+  return results;
+}
+
+TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and says where it stopped", "[stream]") {
+  read_truncated_gzip(many_lines(400));
 }
 
 TEST_CASE("count_byte counts every occurrence, across its 16-byte steps and 255-step batches", "[stream]") {
@@ -255,4 +269,258 @@ TEST_CASE("count_byte counts every occurrence, across its 16-byte steps and 255-
   }
   // A run longer than 255 steps of nothing but matches: the per-byte counters must not wrap.
   CHECK(azd::base::count_byte(std::string(300 * 16, '\n'), '\n') == 300 * 16);
+}
+
+// Arrays, envelopes and concatenated objects are walked window by window, like JSON Lines.
+
+namespace {
+
+// Indents JSON the way az CLI and ConvertTo-Json print it: a record spans many lines.
+std::string pretty(std::string_view json) {
+  std::string out;
+  int depth = 0;
+  bool in_string = false;
+  auto newline = [&] { out += "\n" + std::string(static_cast<std::size_t>(2 * depth), ' '); };
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    out += c;
+    if (in_string) {
+      if (c == '\\' && i + 1 < json.size()) out += json[++i];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == ':') {
+      out += ' ';
+    } else if (c == '{' || c == '[') {
+      ++depth;
+      newline();
+    } else if (c == ',') {
+      newline();
+    }
+    if (i + 1 < json.size() && (json[i + 1] == '}' || json[i + 1] == ']')) {
+      --depth;
+      newline();
+    }
+  }
+  return out;
+}
+
+// An az CLI event (camelCase, {value, localizedValue} pairs).
+std::string rest_record(int i) {
+  return R"({"eventTimestamp":"2024-05-14T09:12:)" + std::to_string(10 + i % 50) +
+         R"(Z","operationName":{"value":"Microsoft.Authorization/roleAssignments/write","localizedValue":"Create role assignment"},"status":{"value":"Succeeded"},"caller":"admin)" +
+         std::to_string(i) +
+         R"(@contoso.com","resourceId":"/subscriptions/s2/resourceGroups/rg/providers/Microsoft.Authorization/roleAssignments/ra)" +
+         std::to_string(i) + R"(","category":{"value":"Administrative"},"level":"Informational","properties":{"requestbody":"{\"properties\":{\"vmSize\":\"D)" +
+         std::to_string(i) + R"(\"}}"}})";
+}
+
+std::string join(const std::vector<std::string>& records, std::string_view sep) {
+  std::string s;
+  for (std::size_t i = 0; i < records.size(); ++i) s += (i ? std::string(sep) : "") + records[i];
+  return s;
+}
+
+std::vector<std::string> mixed_records(int n, bool indent) {
+  std::vector<std::string> r;
+  for (int i = 0; i < n; ++i) {
+    std::string one = i % 2 ? rest_record(i) : storage_record(i);
+    r.push_back(indent ? pretty(one) : one);
+  }
+  return r;
+}
+
+// The summary line of a trace ("shape=... records=...").
+std::string summary(const Trace& t) {
+  for (const std::string& line : t.lines) {
+    if (line.rfind("shape=", 0) == 0) return line;
+  }
+  return "";
+}
+
+constexpr std::size_t kWindows[] = {64, 65, 100, 128, 199, 256, std::size_t{1} << 20};
+
+// The stream's head reads on to the first newline: a leading one makes even a one-line
+// input arrive in windows.
+void check_every_window(const std::string& text) {
+  for (const std::string& variant : {text, "\n" + text}) {
+    const Trace whole = read_whole(variant);
+    for (std::size_t window : kWindows) {
+      INFO("window " << window << "\n" << variant);
+      CHECK(read_streamed(variant, window) == whole);
+    }
+  }
+}
+
+// Every prefix of `text` (each `step` bytes) read streamed and whole: truncation at any point.
+void check_every_cut(const std::string& text, std::size_t step) {
+  for (std::size_t cut = 0; cut <= text.size(); cut += step) {
+    const std::string part = "\n" + text.substr(0, cut);
+    const Trace whole = read_whole(part);
+    for (std::size_t window : {std::size_t{64}, std::size_t{150}}) {
+      INFO("cut " << cut << " window " << window << "\n" << part);
+      CHECK(read_streamed(part, window) == whole);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a pretty-printed array read in small windows gives what a whole read gives", "[stream]") {
+  const std::string text = "[\n  " + join(mixed_records(12, true), ",\n  ") + "\n]\n";
+  const Trace whole = read_whole(text);
+  REQUIRE(summary(whole).find("shape=json-array records=12 events=12") != std::string::npos);
+  check_every_window(text);
+}
+
+TEST_CASE("a compact one-line array read in small windows gives what a whole read gives", "[stream]") {
+  check_every_window("[" + join(mixed_records(15, false), ",") + "]");
+  check_every_window("\r\n\t [ " + join(mixed_records(3, false), " , ") + " ] \n");
+}
+
+TEST_CASE("concatenated array pages and trailing content after an array are read as a whole read does", "[stream]") {
+  const std::string a = "[" + join(mixed_records(3, false), ",") + "]";
+  const std::string b = pretty("[" + join(mixed_records(4, false), ",") + "]");
+  check_every_window(a + b);
+  check_every_window(a + "\n" + b + "\n");
+  check_every_window(a + "\n\n" + b + "\nnot json at all {\"x\":[1,2]}\n");
+  check_every_window(a + " 42");
+  check_every_window("[]");
+  check_every_window("[ ]\n[" + storage_record(1) + "]");
+}
+
+TEST_CASE("damaged records inside a streamed array are reported as in a whole read", "[stream]") {
+  const std::string text = "[" + storage_record(1) + ", 17, \"text\", [1, 2], {\"time\": broken}, null," +
+                           R"({"category":"NetworkSecurityGroupFlowEvent","time":"2024-01-01T00:00:00Z"},)" +
+                           storage_record(2) + ",,]";
+  check_every_window(text);
+  check_every_window("[" + storage_record(1) + "}]" + storage_record(2) + "]");
+}
+
+TEST_CASE("an array cut anywhere reads as a whole read of the same bytes", "[stream]") {
+  check_every_cut("[\n" + join(mixed_records(3, true), ",\n") + "\n]", 5);
+  check_every_cut("[" + join(mixed_records(2, false), ",") + "][" + storage_record(9) + "]", 3);
+}
+
+TEST_CASE("records envelopes, one or several, read in small windows as a whole read does", "[stream]") {
+  const std::string one = "{\"records\": [" + join(mixed_records(5, false), ",") + "]}";
+  const std::string two = pretty("{\"records\":[" + join(mixed_records(3, false), ",") + "]}");
+  check_every_window(one);
+  check_every_window(two);
+  check_every_window(one + "\n" + two + "\n" + one);
+  check_every_window(one + two);
+  // Keys around the events, in any order, and arrays under other keys left alone.
+  check_every_window(R"({"version": 1.0, "tags": ["a", {"b": "]"}], "records": [)" + storage_record(1) +
+                     R"(], "more": null, "n": 12345})");
+}
+
+TEST_CASE("value pages with nextLink and Graph pages read in small windows as a whole read does", "[stream]") {
+  const std::string page = "{\"value\": [" + join(mixed_records(4, false), ",") +
+                           "], \"nextLink\": \"https://management.azure.com/next?$skiptoken=abc\"}";
+  check_every_window(page);
+  check_every_window(R"({"nextLink": null, "value": [)" + rest_record(1) + "]}" + page);
+  const std::string graph = R"({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits", "value": [)" +
+                            rest_record(1) + "," + rest_record(2) + "]}";
+  const Trace whole = read_whole(graph);
+  CHECK(summary(whole).find("Graph") != std::string::npos);
+  check_every_window(graph);
+  check_every_window(graph + "\n" + page);
+}
+
+TEST_CASE("damaged envelopes are reported as in a whole read", "[stream]") {
+  const std::string records = "[" + storage_record(1) + "]";
+  // Stray content between envelopes, a records key that is not an array, a missing colon,
+  // a key that is not a string, and a truncated envelope.
+  check_every_window("{\"records\": " + records + "} garbage [1,2] \"s\" {\"records\": " + records + "}");
+  check_every_window("{\"records\": {\"a\": [1]}, \"value\": \"x\"} {\"records\": " + records + "}");
+  check_every_window("{\"records\": " + records + ", \"x\" 1}");
+  check_every_window("{\"records\": " + records + ", 12: 1}");
+  check_every_window("{\"records\": " + records + "}\n{\"records\": [" + storage_record(2));
+}
+
+TEST_CASE("an envelope cut anywhere reads as a whole read of the same bytes", "[stream]") {
+  check_every_cut(R"({"@odata.context": "x#y", "records": [)" + storage_record(1) + "," + rest_record(2) +
+                      R"(], "nextLink": "n"} {"value": [)" + storage_record(3) + "]}",
+                  4);
+}
+
+TEST_CASE("concatenated objects read in small windows as a whole read does", "[stream]") {
+  const std::vector<std::string> records = mixed_records(6, true);
+  check_every_window(join(records, "\n"));
+  check_every_window(join(records, ""));
+  check_every_window(join(records, "\n") + "\n" + storage_record(7).substr(0, 100));
+  check_every_cut(join(mixed_records(2, true), "\n"), 7);
+}
+
+TEST_CASE("a record larger than the window grows the window in every streamed shape", "[stream]") {
+  const std::string big = storage_record(1, ",\"big\":\"" + std::string(5000, 'x') + "\"");
+  check_every_window("[" + storage_record(0) + "," + big + "," + storage_record(2) + "]");
+  check_every_window("{\"records\": [" + big + "], \"nextLink\": \"" + std::string(3000, 'n') + "\"}");
+  check_every_window(pretty(big) + "\n" + pretty(storage_record(2)));
+}
+
+TEST_CASE("invalid UTF-8 and a byte-order mark in a streamed array read as in a whole read", "[stream]") {
+  std::vector<std::string> records;
+  for (int i = 0; i < 10; ++i) records.push_back(storage_record(i, ",\"x\":\"caf\xE9 \xC3\xA9t\xE9 \xE2\x82\xAC \xF0\x9F\x98\x80\""));
+  const std::string text = "[" + join(records, ",") + "]";
+  const Trace whole = read_whole(text);
+  CHECK(whole.encoding == "windows-1252");
+  // Every window size around a multi-byte character's bytes.
+  for (std::size_t window = 64; window < 80; ++window) {
+    INFO("window " << window);
+    CHECK(read_streamed(text, window) == whole);
+  }
+  check_every_window("\xEF\xBB\xBF" + text);
+  check_every_window("\xEF\xBB\xBF{\"records\":[" + storage_record(1, ",\"x\":\"\xC3\xA9\"") + "]}");
+}
+
+TEST_CASE("a gzip array is inflated and walked as it is read", "[stream]") {
+  const std::string text = "[" + join(mixed_records(30, true), ",") + "]";
+  const Trace whole = read_whole(text);
+  for (std::size_t window : {std::size_t{64}, std::size_t{1000}, std::size_t{1} << 20}) {
+    INFO("window " << window);
+    CHECK(read_streamed(gzip_bytes(text), window) == whole);
+  }
+}
+
+TEST_CASE("arrays and envelopes are streamed: events arrive before the input is read to its end", "[stream]") {
+  // (Indented, as az CLI prints: the stream's head reads on to the first newline.)
+  const std::string array = "[" + join(mixed_records(200, true), ",") + "]";
+  const std::string records = "{\"records\": " + array + "}";
+  for (const std::string& text : {array, records, join(mixed_records(200, true), "\n")}) {
+    input::Stream stream;
+    open_stream(text, 4096, &stream);
+    record::Reader reader;
+    std::uint64_t read_at_first = 0, events = 0;
+    reader.read_stream(stream, [&](const record::EventView&) {
+      if (events++ == 0) read_at_first = stream.source_bytes();
+    });
+    CHECK(events == 200);
+    CHECK(read_at_first < text.size() / 4);
+    CHECK(stream.source_bytes() == text.size());
+  }
+}
+
+TEST_CASE("a truncated gzip array keeps the records before the cut and says where it stopped", "[stream]") {
+  for (const record::ReadResult& r : read_truncated_gzip("[" + join(mixed_records(400, true), ",\n") + "]")) {
+    CHECK(r.shape == record::Shape::json_array);
+    // Only the read error: the record cut by it is not reported as a truncated record.
+    REQUIRE(r.issues.size() == 1);
+    CHECK(r.issues.front().reason.find("gzip") != std::string::npos);
+  }
+}
+
+TEST_CASE("numbers and literals cut by a window end are read whole, as in a whole read", "[stream]") {
+  // value_end() ends a scalar at the end of the text: one cut by a window must wait for the
+  // rest. Every window size puts the cut somewhere else.
+  const std::string text = "{\"count\": 1234567890123, \"records\": [" + storage_record(1) +
+                           ", 98765432109876, true, null, -1.5e300], \"flag\": false, \"n\": 31415926535}\n" +
+                           "[12345678901234567890, 3]";
+  const Trace whole = read_whole("\n" + text);
+  for (std::size_t window = 64; window < 200; ++window) {
+    INFO("window " << window);
+    CHECK(read_streamed("\n" + text, window) == whole);
+  }
 }
