@@ -131,7 +131,7 @@ class Scheduler {
       }
       if (next_ >= jobs_.size()) {
         // Nothing to take now; but an input another thread is opening may yet be shared.
-        if (opening_ == 0) return;
+        if (opening_ == 0) break;
         opened_.wait(lock);
         continue;
       }
@@ -165,6 +165,8 @@ class Scheduler {
       lock.lock();
       complete(job);
     }
+    lock.unlock();  // what the sink does at the end must not hold up the other threads
+    if (sink.end) sink.end();
   }
 
  private:

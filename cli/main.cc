@@ -115,6 +115,7 @@ int run_scan(const Options& opt) {
       span.note_event_time(ev.time);
     };
     sinks[i].lazy_claims = true;  // the engine completes the events its rules match
+    sinks[i].end = [&engine] { engine.prepare_merge(); };  // on the reading thread, in parallel
   }
   report::Summary summary;
   std::vector<report::InputReport> inputs;

@@ -104,6 +104,10 @@ class Engine {
   /// Evaluates what needs all events (operation outcomes, windows, sequences) and returns
   /// the findings in a total order: severity (highest first), first time, rule id, fingerprint.
   std::vector<Finding> finish();
+  /// Optional, before merge(): does on the calling thread the part of finish() that each
+  /// engine can do alone (sorting its duplicate keys), so the merged engine's finish() has
+  /// less to do on one thread. Results are the same with or without it.
+  void prepare_merge();
   /// Takes over everything `other` has seen (it must come from the same catalog and options;
   /// it is left empty). Call before finish().
   void merge(Engine&& other);

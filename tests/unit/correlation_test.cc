@@ -496,20 +496,36 @@ TEST_CASE("per-input duplicates of merged engines are those of one engine fed ev
   const std::vector<std::uint64_t> want = {10, 0, 10, 4, 20, 20};
   CHECK(counts(one) == want);
 
-  // Every input in its own engine, merged in every order.
-  std::vector<std::size_t> order = {0, 1, 2};
-  do {
-    INFO("merge order " << order[0] << order[1] << order[2]);
-    std::vector<std::unique_ptr<engine::Engine>> parts;
-    for (std::size_t i : order) {
-      parts.push_back(std::make_unique<engine::Engine>(c));
-      test::feed(*parts.back(), {inputs[i]}, static_cast<int>(i));
-    }
-    for (std::size_t k = 1; k < parts.size(); ++k) parts[0]->merge(std::move(*parts[k]));
-    CHECK(digest(parts[0]->finish()) == expected);
-    CHECK(counts(*parts[0]) == want);
-    CHECK(parts[0]->stats().duplicates == 24);
-  } while (std::next_permutation(order.begin(), order.end()));
+  // Every input in its own engine, merged in every order, with and without each engine
+  // sorting its keys first on its own thread (prepare_merge()).
+  for (const bool prepared : {false, true}) {
+    std::vector<std::size_t> order = {0, 1, 2};
+    do {
+      INFO("merge order " << order[0] << order[1] << order[2] << (prepared ? ", prepared" : ""));
+      std::vector<std::unique_ptr<engine::Engine>> parts;
+      for (std::size_t i : order) {
+        parts.push_back(std::make_unique<engine::Engine>(c));
+        test::feed(*parts.back(), {inputs[i]}, static_cast<int>(i));
+        if (prepared) parts.back()->prepare_merge();
+      }
+      for (std::size_t k = 1; k < parts.size(); ++k) parts[0]->merge(std::move(*parts[k]));
+      CHECK(digest(parts[0]->finish()) == expected);
+      CHECK(counts(*parts[0]) == want);
+      CHECK(parts[0]->stats().duplicates == 24);
+    } while (std::next_permutation(order.begin(), order.end()));
+  }
+
+  // One input read by two threads, as blocks of a shared JSON Lines file are: each engine
+  // holds a sorted run of input 2's keys, and the merge joins the runs.
+  engine::Engine x(c), y(c), z(c);
+  test::feed(x, {a, b}, 0);
+  test::feed(y, {a}, 2);
+  test::feed(z, {b}, 2);
+  for (engine::Engine* e : {&x, &y, &z}) e->prepare_merge();
+  x.merge(std::move(z));
+  x.merge(std::move(y));
+  CHECK(digest(x.finish()) == expected);
+  CHECK(counts(x) == want);
 }
 
 TEST_CASE("events outside since/until are counted per input and never as duplicates", "[engine][dedup][range]") {
