@@ -55,6 +55,16 @@ struct Stream::Impl {
   ~Impl() {
     if (inflating) inflateEnd(&zs);
     if (own_fd && fd >= 0) ::close(fd);
+    // The next input this thread opens reuses the buffer: a folder of hourly exports would
+    // otherwise pay a fresh window (zero-filled, then its page faults) for every file.
+    // One grown for a very long record is let go, so memory stays flat.
+    if (buf.capacity() > spare_buffer().capacity() && buf.capacity() <= kMaxSpare) spare_buffer() = std::move(buf);
+  }
+
+  static constexpr std::size_t kMaxSpare = (std::size_t{4} << 20) + kPadding;
+  static std::string& spare_buffer() {
+    thread_local std::string spare;
+    return spare;
   }
 
   // Raw bytes from the source into dst; *got == 0 means end of source.
@@ -208,6 +218,8 @@ struct Stream::Impl {
     const std::size_t requested = std::max<std::size_t>(options.window, 64);
     if (regular && file_size + 1 < options.window) options.window = static_cast<std::size_t>(file_size + 1);
     if (options.window < 64) options.window = 64;
+    buf = std::move(spare_buffer());
+    spare_buffer() = std::string();
     buf.resize(options.window + kPadding);
     // Two bytes at least, to recognise gzip even from a pipe that delivers one at a time.
     while (end < 2) {
@@ -239,6 +251,15 @@ struct Stream::Impl {
     bool newline = std::memchr(buf.data(), '\n', end) != nullptr;
     std::size_t searched = end;
     while (!eof && (end < options.window || (!newline && end < head_limit))) {
+      if (regular && !is_gzip && end >= file_size && end < options.window) {
+        // The whole file is in: confirm the end with a read into the room left, instead
+        // of fill() growing the buffer by another window for the read that returns 0.
+        std::size_t got = 0;
+        if (!raw_read(buf.data() + end, options.window - end, &got, &pending_error)) eof = true;
+        end += got;
+        if (got == 0) eof = true;
+        continue;
+      }
       if (!fill(&pending_error)) eof = true;
       newline = newline || std::memchr(buf.data() + searched, '\n', end - searched) != nullptr;
       searched = end;
