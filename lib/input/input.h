@@ -123,7 +123,8 @@ class Stream {
   /// gunzipped and without a UTF-8 byte-order mark, for shape sniffing. Not yet validated.
   std::string_view head() const;
   /// Whether the content can be read with next_lines() or next_window(): UTF-8 (UTF-16
-  /// needs take_all()).
+  /// needs take_all(), and so does a head that is not valid UTF-8, whose shape must be
+  /// decided on the repaired whole text, as a whole read decides it).
   bool line_readable() const;
 
   /// The next block of whole lines: it ends just after a newline, or at the end of input,

@@ -41,6 +41,7 @@ struct Stream::Impl {
   bool eof = false;              // end is the end of the content
   std::size_t bom = 0;           // bytes of UTF-8 BOM at the start of buf
   bool utf16 = false;
+  bool head_utf8 = true;         // the head is valid UTF-8 (see start())
   bool lines_started = false;    // handing out has begun (head() is gone)
   // next_window(): buf[begin, valid) is checked (and repaired) UTF-8; `handed` bytes from
   // begin were in the last window.
@@ -271,6 +272,17 @@ struct Stream::Impl {
     } else if (first.substr(0, 2) == "\xFF\xFE" || first.substr(0, 2) == "\xFE\xFF" || looks_like_utf16le(first)) {
       utf16 = true;
     }
+    // Repairing invalid bytes (Windows-1252) changes the text's length, and with it what the
+    // shape sniffer sees within its limits: such an input is read whole, so its shape is
+    // decided on the repaired text, as a whole read decides it. A character cut by the end
+    // of the head is not invalid.
+    std::size_t cut = end;
+    if (!eof && cut > bom && static_cast<unsigned char>(buf[cut - 1]) >= 0x80) {
+      cut = end - 1;
+      while (cut > bom && (static_cast<unsigned char>(buf[cut]) & 0xC0) == 0x80) --cut;
+    }
+    const std::string_view checked(buf.data() + bom, cut - bom);
+    head_utf8 = first_invalid_utf8(checked) == checked.size();
     return true;
   }
 };
@@ -324,7 +336,7 @@ std::string_view Stream::head() const {
   return std::string_view(im.buf.data() + im.bom, im.end - im.bom);
 }
 
-bool Stream::line_readable() const { return !impl_->utf16; }
+bool Stream::line_readable() const { return !impl_->utf16 && impl_->head_utf8; }
 
 bool Stream::next_lines(std::string_view* block, std::string* err) {
   Impl& im = *impl_;

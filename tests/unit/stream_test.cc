@@ -165,6 +165,30 @@ TEST_CASE("invalid UTF-8 split across stream windows is repaired as in a whole r
   }
 }
 
+TEST_CASE("an input whose first window is not valid UTF-8 is read whole, so repair cannot change its shape",
+          "[stream]") {
+  // Repairing a byte as Windows-1252 lengthens the text: a first record near the sniffer's
+  // limit could then be classified differently by the head and by the whole (the ingest
+  // fuzzer found one, fuzz/regressions/ingest/head-repair-changes-shape).
+  std::string err;
+  azd::input::OpenOptions options;
+  options.window = 64;
+  azd::input::Stream latin1;
+  REQUIRE(latin1.open_bytes(storage_record(1, ",\"x\":\"caf\xE9\"") + "\n", options, &err));
+  CHECK_FALSE(latin1.line_readable());
+  // Valid multi-byte characters stay streamable, even when the head ends inside one.
+  std::string accents;
+  for (int i = 0; i < 40; ++i) accents += "\xC3\xA9";
+  const std::string text = storage_record(1, ",\"x\":\"" + accents + "\"") + "\n" + storage_record(2) + "\n";
+  for (std::size_t window = 64; window < 96; ++window) {
+    INFO("window " << window);
+    options.window = window;
+    azd::input::Stream utf8;
+    REQUIRE(utf8.open_bytes(text, options, &err));
+    CHECK(utf8.line_readable());
+  }
+}
+
 TEST_CASE("gzip JSON Lines are inflated as they are read, including concatenated members", "[stream]") {
   const std::string a = many_lines(20), b = many_lines(7);
   const std::string gz = gzip_bytes(a) + gzip_bytes(b);
