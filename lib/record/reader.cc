@@ -1051,17 +1051,18 @@ ReadResult Reader::Impl::walk_stream(input::Stream& in, Shape shape, std::size_t
   if (!failed) return read;
   std::vector<ReadResult> parts;
   parts.push_back(std::move(read));
-  parts.push_back(stream_failure(offset, line, err));
+  parts.push_back(stream_failure(offset, line, err, shape));
   return merge_results(std::move(parts));
 }
 
-ReadResult stream_failure(std::uint64_t offset, std::uint64_t line, const std::string& err) {
+ReadResult stream_failure(std::uint64_t offset, std::uint64_t line, const std::string& err, Shape shape) {
   ReadResult r;
-  r.shape = Shape::json_lines;
+  r.shape = shape;
   r.fatal = true;
   r.issue_count = 1;
   // What was read before stands; the rest of the input is missing, and said so.
-  r.issues.push_back({offset, line, err + (offset > 0 ? "; the lines before it were scanned" : "")});
+  const char* kept = shape == Shape::json_lines ? "; the lines before it were scanned" : "; the records before it were scanned";
+  r.issues.push_back({offset, line, err + (offset > 0 ? kept : "")});
   return r;
 }
 

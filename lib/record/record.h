@@ -210,7 +210,8 @@ bool lines_streamable(std::string_view head, std::size_t* start);
 
 /// The result for a stream that failed at `offset`/`line` (Stream::next_lines() or
 /// next_window() said why).
-ReadResult stream_failure(std::uint64_t offset, std::uint64_t line, const std::string& err);
+ReadResult stream_failure(std::uint64_t offset, std::uint64_t line, const std::string& err,
+                          Shape shape = Shape::json_lines);
 
 /// Joins the results of consecutive blocks of one input, given in input order: counts add
 /// up, issues keep input order, and the detail is the one reading the whole input gives.

@@ -533,6 +533,7 @@ TEST_CASE("a truncated gzip array keeps the records before the cut and says wher
     // Only the read error: the record cut by it is not reported as a truncated record.
     REQUIRE(r.issues.size() == 1);
     CHECK(r.issues.front().reason.find("gzip") != std::string::npos);
+    CHECK(r.issues.front().reason.find("the records before it were scanned") != std::string::npos);
   }
 }
 
