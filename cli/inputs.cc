@@ -72,7 +72,10 @@ class Scheduler {
             const InputReportCallback& on_input, report::Progress* progress)
       : jobs_(std::move(jobs)), options_(options), on_input_(on_input), progress_(progress) {}
 
-  // One reading thread: takes a block of a shared input, else the next input, until none is left.
+  // One reading thread: takes the next block of the JSON Lines input it opened, else opens
+  // the next input, else helps with the blocks of another thread's input, until none is
+  // left. With many files each thread mostly reads its own (no waiting on each other at
+  // every block or file boundary); one large file still keeps every thread busy.
   void work(EventSink& sink) {
     record::Reader reader;
     reader.set_lazy_claims(sink.lazy_claims);
@@ -82,9 +85,11 @@ class Scheduler {
       if (current != job && sink.begin) sink.begin(job->path, job->index);
       current = job;
     };
+    Job* own = nullptr;  // the JSON Lines input this thread opened last
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-      if (Job* job = sharing()) {
+      Job* block_of = own && !own->exhausted ? own : next_ >= jobs_.size() ? sharing() : nullptr;
+      if (Job* job = block_of) {
         std::string_view block;
         std::string err;
         if (!job->stream.take_lines(&storage, &block, &err)) {
@@ -153,6 +158,7 @@ class Scheduler {
       if (shared) {
         job->report.path = job->path;
         sharing_.push_back(job);
+        own = job;
         continue;
       }
       // Any other shape is read whole by this thread.
