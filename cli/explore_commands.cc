@@ -103,8 +103,11 @@ int run_search(const Options& opt) {
   std::string current;
   EventSink callbacks;
   callbacks.begin = [&](const std::string& path, std::size_t) { current = path; };
+  const engine::EventFilter compiled(filter);  // once, not per event
+  // The filter and evidence_from() complete an event when they need its caller or app id.
+  callbacks.lazy_claims = true;
   callbacks.on_event = [&](const record::EventView& ev) {
-    if (in_range(ev.time, since, until) && engine::matches(filter, ev)) {
+    if (in_range(ev.time, since, until) && compiled.matches(ev)) {
       events.push_back(engine::evidence_from(ev, current));
     }
   };

@@ -935,10 +935,25 @@ std::string_view field_value(const EventView& ev, Field f) {
   return {};
 }
 
-bool matches(const Condition& c, const EventView& ev) {
-  LazyEvent event(ev);
-  return eval(compile(c), event.full());
+struct EventFilter::Impl {
+  Matcher matcher;
+  bool reads_claims = false;
+};
+
+EventFilter::EventFilter(const Condition& c) : impl_(std::make_unique<Impl>()) {
+  impl_->matcher = compile(c);
+  impl_->reads_claims = reads_claims(impl_->matcher);
 }
+EventFilter::~EventFilter() = default;
+EventFilter::EventFilter(EventFilter&&) noexcept = default;
+EventFilter& EventFilter::operator=(EventFilter&&) noexcept = default;
+
+bool EventFilter::matches(const EventView& ev) const {
+  LazyEvent event(ev);
+  return eval(impl_->matcher, impl_->reads_claims ? event.full() : event.partial());
+}
+
+bool matches(const Condition& c, const EventView& ev) { return EventFilter(c).matches(ev); }
 
 Evidence evidence_from(const EventView& ev, const std::string& input) {
   LazyEvent event(ev);

@@ -123,7 +123,25 @@ class Engine {
 /// Reads a normalised field of an event as text ("" when absent).
 std::string_view field_value(const record::EventView& ev, catalog::Field f);
 
-/// Evaluates one condition on one event (used by tests and by `azdetect search`).
+/// A condition compiled once (literals folded to lower case), to be evaluated on many
+/// events: `azdetect search` runs its filter on every event of the inputs.
+class EventFilter {
+ public:
+  explicit EventFilter(const catalog::Condition& c);
+  ~EventFilter();
+  EventFilter(EventFilter&&) noexcept;
+  EventFilter& operator=(EventFilter&&) noexcept;
+  /// Whether the event satisfies the condition (a lazily read event is completed first
+  /// when the condition reads the caller or app id).
+  bool matches(const record::EventView& ev) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Evaluates one condition on one event, compiling it each time (tests; use EventFilter
+/// for many events).
 bool matches(const catalog::Condition& c, const record::EventView& ev);
 
 /// An owned copy of what an event's evidence record holds (used by `azdetect search`).

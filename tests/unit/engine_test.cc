@@ -131,3 +131,29 @@ TEST_CASE("findings are the same whether the reader maps the claims at once or l
     for (std::size_t k = 0; k < eager[i].evidence.size(); ++k) CHECK(lazy[i].evidence[k].caller == eager[i].evidence[k].caller);
   }
 }
+
+TEST_CASE("a filter compiled once matches lazily read events on the caller their claims give", "[engine][match][lazy]") {
+  catalog::Condition by_caller;
+  by_caller.field = catalog::Field::caller;
+  by_caller.op = catalog::Condition::Op::contains;
+  by_caller.values = {"CONTOSO"};
+  catalog::Condition by_operation = by_caller;
+  by_operation.field = catalog::Field::operation;
+  by_operation.values = {"virtualmachines/delete"};
+  const engine::EventFilter caller_filter(by_caller), operation_filter(by_operation);
+  input::Buffer b;
+  std::string err;
+  input::buffer_from_bytes(line("2024-01-01T00:00:00Z", kDelete, "Success", kVm, "c1"), input::OpenOptions{}, &b, &err);
+  record::Reader reader;
+  reader.set_lazy_claims(true);
+  int n = 0;
+  reader.read(b.text(), [&](const record::EventView& ev) {
+    ++n;
+    CHECK(ev.claims_pending);
+    CHECK(ev.caller.empty());  // the UPN is in the claims
+    CHECK(caller_filter.matches(ev));
+    CHECK(operation_filter.matches(ev));
+    CHECK(engine::matches(by_caller, ev));
+  });
+  CHECK(n == 1);
+}
