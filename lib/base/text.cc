@@ -203,14 +203,17 @@ std::uint64_t hash_bytes(std::string_view s) {
   const char* p = s.data();
   std::size_t n = s.size();
   std::uint64_t a = process_seed() ^ k0, b = a ^ k1, c = a ^ k2, d = a ^ k3;
-  // Four independent lanes of 8 bytes, so the multiplies overlap in the pipeline.
-  while (n >= 32) {
-    a = mix(load64(p) ^ k0, a ^ k1);
-    b = mix(load64(p + 8) ^ k1, b ^ k2);
-    c = mix(load64(p + 16) ^ k2, c ^ k3);
-    d = mix(load64(p + 24) ^ k3, d ^ k0);
-    p += 32;
-    n -= 32;
+  // Four independent lanes of 16 bytes, so the multiplies overlap in the pipeline; each
+  // multiply takes two words: one XOR a constant, one XOR the lane's (secret, seeded) state.
+  // Neither factor can be made zero from log text, which would erase what came before:
+  // the constants are not valid UTF-8 (all decoded text is), and the state is not known.
+  while (n >= 64) {
+    a = mix(load64(p) ^ k0, load64(p + 8) ^ a);
+    b = mix(load64(p + 16) ^ k1, load64(p + 24) ^ b);
+    c = mix(load64(p + 32) ^ k2, load64(p + 40) ^ c);
+    d = mix(load64(p + 48) ^ k3, load64(p + 56) ^ d);
+    p += 64;
+    n -= 64;
   }
   std::uint64_t h = a ^ mix(b, k1) ^ mix(c, k2) ^ mix(d, k3);
   while (n >= 8) {

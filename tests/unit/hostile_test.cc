@@ -6,6 +6,7 @@
 
 #include <zlib.h>
 
+#include <set>
 #include <string>
 
 #include "base/text.h"
@@ -172,4 +173,21 @@ TEST_CASE("terminal escaping leaves no control or bidi override in log text", "[
   // Ordinary non-ASCII text that merely shares the lead byte E2 stays as written.
   CHECK(base::escape_for_terminal("a \xe2\x80\x94 b \xe2\x82\xac") == "a \xe2\x80\x94 b \xe2\x82\xac");
   CHECK(base::escape_for_terminal("cut\xe2\x80") == "cut\xe2\x80");
+}
+
+TEST_CASE("the duplicate-key hash changes with every byte and every length of a record", "[base][dedup]") {
+  // Two records that differ anywhere must not be taken for copies of one event: a single
+  // changed byte at every position of a record longer than the 64-byte main loop, and every
+  // truncation of it, give a new hash.
+  std::string text;
+  for (int i = 0; text.size() < 300; ++i) text += "{\"k" + std::to_string(i) + "\":\"v\"},";
+  const std::uint64_t base = azd::base::hash_bytes(text);
+  CHECK(azd::base::hash_bytes(text) == base);
+  std::set<std::uint64_t> seen = {base};
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string changed = text;
+    changed[i] = changed[i] == 'x' ? 'y' : 'x';
+    CHECK(seen.insert(azd::base::hash_bytes(changed)).second);
+  }
+  for (std::size_t n = 0; n < text.size(); ++n) CHECK(seen.insert(azd::base::hash_bytes(text.substr(0, n))).second);
 }
