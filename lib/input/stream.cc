@@ -183,17 +183,24 @@ struct Stream::Impl {
     return true;
   }
 
-  // Checks the bytes read since the last call as UTF-8, repairing invalid ones in place
-  // (decoded as Windows-1252, as repair_utf8() does for a whole input), up to a point the
-  // next read cannot change: before the last byte that may start a character whose
-  // remaining bytes are not read yet. A character never spans a byte that cannot continue
-  // it, so every part is repaired exactly as the whole input would be.
-  void validate() {
+  // The end of buf[from, end) as far as the next read cannot change it: before the last
+  // byte that may start a character whose remaining bytes are not read yet (everything,
+  // once the content has ended).
+  std::size_t settled_end(std::size_t from) const {
     std::size_t cut = end;
-    if (!eof && cut > valid && static_cast<unsigned char>(buf[cut - 1]) >= 0x80) {
+    if (!eof && cut > from && static_cast<unsigned char>(buf[cut - 1]) >= 0x80) {
       cut = end - 1;
-      while (cut > valid && (static_cast<unsigned char>(buf[cut]) & 0xC0) == 0x80) --cut;
+      while (cut > from && (static_cast<unsigned char>(buf[cut]) & 0xC0) == 0x80) --cut;
     }
+    return cut;
+  }
+
+  // Checks the bytes read since the last call as UTF-8, repairing invalid ones in place
+  // (decoded as Windows-1252, as repair_utf8() does for a whole input), up to
+  // settled_end(). A character never spans a byte that cannot continue it, so every part
+  // is repaired exactly as the whole input would be.
+  void validate() {
+    const std::size_t cut = settled_end(valid);
     const std::string_view chunk(buf.data() + valid, cut - valid);
     const std::size_t bad = first_invalid_utf8(chunk);
     if (bad == chunk.size()) {
@@ -276,12 +283,7 @@ struct Stream::Impl {
     // shape sniffer sees within its limits: such an input is read whole, so its shape is
     // decided on the repaired text, as a whole read decides it. A character cut by the end
     // of the head is not invalid.
-    std::size_t cut = end;
-    if (!eof && cut > bom && static_cast<unsigned char>(buf[cut - 1]) >= 0x80) {
-      cut = end - 1;
-      while (cut > bom && (static_cast<unsigned char>(buf[cut]) & 0xC0) == 0x80) --cut;
-    }
-    const std::string_view checked(buf.data() + bom, cut - bom);
+    const std::string_view checked(buf.data() + bom, settled_end(bom) - bom);
     head_utf8 = first_invalid_utf8(checked) == checked.size();
     return true;
   }

@@ -137,7 +137,8 @@ std::size_t nested_end(std::string_view text, std::size_t i) {
     const std::size_t n = std::min<std::size_t>(64, text.size() - base);
     const char* p = text.data() + base;
     if (n < 64) {
-      // The last block: copied, so nothing past the text is read.
+      // The last block: copied, so nothing past the text is read; the spaces after it hold
+      // no quote, backslash or bracket.
       std::memset(tail, ' ', sizeof tail);
       std::memcpy(tail, p, n);
       p = tail;
@@ -158,9 +159,8 @@ std::size_t nested_end(std::string_view text, std::size_t i) {
     const std::uint64_t in_string = prefix_xor(quotes) ^ string_carry;
     string_carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
     if (starters & ~in_string) return nested_end_slow(text, start);
-    const std::uint64_t valid = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
-    const std::uint64_t open = m.open & ~in_string & valid;
-    const std::uint64_t close = m.close & ~in_string & valid;
+    const std::uint64_t open = m.open & ~in_string;
+    const std::uint64_t close = m.close & ~in_string;
     for (std::uint64_t b = open | close; b != 0; b &= b - 1) {
       const std::uint64_t bit = b & (~b + 1);
       if (open & bit) {
