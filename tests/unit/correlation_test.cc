@@ -528,6 +528,50 @@ TEST_CASE("per-input duplicates of merged engines are those of one engine fed ev
   CHECK(counts(x) == want);
 }
 
+TEST_CASE("duplicates are counted exactly among thousands of events, however engines split the inputs", "[engine][dedup][merge]") {
+  // Enough keys per engine that they are sorted by radix rather than by compares.
+  auto c = catalog_of({{"W-1", kBurstRule}});
+  std::string a, b;
+  for (int i = 0; i < 600; ++i) a += vm_delete(i, i);        // 1,200 records
+  for (int i = 300; i < 900; ++i) b += vm_delete(i, i);      // 1,200, of which 600 are in a
+  const std::vector<std::string> inputs = {a, b, a + a};
+  // input 0 keeps all of a; input 1 repeats a's 600 shared records; input 2 repeats a twice.
+  const std::vector<std::uint64_t> want = {0, 600, 2400};
+  auto counts = [](const engine::Engine& e) {
+    std::vector<std::uint64_t> out;
+    for (std::size_t i = 0; i < 3; ++i) out.push_back(e.input_stats(i).duplicates);
+    return out;
+  };
+  engine::Engine one(c);
+  test::feed(one, inputs);
+  const std::string expected = digest(one.finish());
+  CHECK(counts(one) == want);
+  CHECK(one.stats().duplicates == 3000);
+
+  // Input 2 shuffled and read by two engines, input 0 and 1 by two more, merged in every
+  // order, with and without sorting on the reading threads.
+  std::vector<std::string> lines = lines_of(a + a);
+  std::mt19937 rng(11);
+  std::shuffle(lines.begin(), lines.end(), rng);
+  const auto half = lines.begin() + static_cast<std::ptrdiff_t>(lines.size() / 3);
+  const std::vector<std::pair<std::string, int>> parts = {
+      {join({lines.begin(), half}), 2}, {inputs[1], 1}, {join({half, lines.end()}), 2}, {inputs[0], 0}};
+  for (const bool prepared : {false, true}) {
+    std::vector<std::size_t> order = {0, 1, 2, 3};
+    do {
+      std::vector<std::unique_ptr<engine::Engine>> engines;
+      for (std::size_t i : order) {
+        engines.push_back(std::make_unique<engine::Engine>(c));
+        test::feed(*engines.back(), {parts[i].first}, parts[i].second);
+        if (prepared) engines.back()->prepare_merge();
+      }
+      for (std::size_t k = 1; k < engines.size(); ++k) engines[0]->merge(std::move(*engines[k]));
+      CHECK(digest(engines[0]->finish()) == expected);
+      CHECK(counts(*engines[0]) == want);
+    } while (std::next_permutation(order.begin(), order.end()));
+  }
+}
+
 TEST_CASE("events outside since/until are counted per input and never as duplicates", "[engine][dedup][range]") {
   auto c = catalog_of({{"W-1", kBurstRule}});
   const std::string text = five_deletes();
