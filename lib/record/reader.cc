@@ -21,6 +21,8 @@ namespace od = simdjson::ondemand;
 using base::iequals;
 using detail::Extras;
 using detail::FoldedKey;
+using detail::Key;
+using detail::key_id;
 using detail::key_of;
 using detail::map_authorization;
 using detail::map_http;
@@ -110,9 +112,9 @@ void map_authorization(od::object a, EventView* ev) {
   for (auto af : a) {
     od::field x;
     if (std::move(af).get(x)) return;
-    FoldedKey ak(key_of(x));
-    if (ak.view() == "action") string_or_value(x.value(), &ev->authorization_action);
-    else if (ak.view() == "scope") string_or_value(x.value(), &ev->authorization_scope);
+    const Key k = key_id(key_of(x));
+    if (k == Key::action) string_or_value(x.value(), &ev->authorization_action);
+    else if (k == Key::scope) string_or_value(x.value(), &ev->authorization_scope);
   }
 }
 
@@ -120,10 +122,10 @@ void map_http(od::object h, EventView* ev) {
   for (auto hf : h) {
     od::field x;
     if (std::move(hf).get(x)) return;
-    FoldedKey hk(key_of(x));
-    if (hk.view() == "clientipaddress") {
+    const Key k = key_id(key_of(x));
+    if (k == Key::clientipaddress) {
       if (ev->caller_ip.empty()) string_or_value(x.value(), &ev->caller_ip);
-    } else if (hk.view() == "method") {
+    } else if (k == Key::method) {
       string_or_value(x.value(), &ev->http_method);
     }
   }
@@ -152,10 +154,10 @@ simdjson::error_code string_or_value(od::value v, std::string_view* out, std::st
       for (auto field : o) {
         od::field f;
         if (auto e = std::move(field).get(f)) return e;
-        FoldedKey k(key_of(f));
-        if (k.view() == "value") {
+        const Key k = key_id(key_of(f));
+        if (k == Key::value) {
           if (auto e = string_or_value(f.value(), out)) return e;
-        } else if (display && k.view() == "localizedvalue") {
+        } else if (display && k == Key::localizedvalue) {
           if (auto e = string_or_value(f.value(), display)) return e;
         }
       }
@@ -320,9 +322,8 @@ void Reader::Impl::map_properties(od::object props, EventView* ev, Extras* x, bo
     if (std::move(pf).get(f)) return;
     const std::string_view raw_key = key_of(f);
     if (capture) prop_fields.push_back({raw_key, f.value().raw_json_token().data()});
-    FoldedKey pk(raw_key);
-    std::string_view k = pk.view();
-    if (k == "statusmessage") {
+    const Key k = key_id(raw_key);
+    if (k == Key::statusmessage) {
       // Usually a JSON string; an object is kept as its JSON text.
       od::value sv = f.value();
       od::json_type t;
@@ -333,13 +334,13 @@ void Reader::Impl::map_properties(od::object props, EventView* ev, Extras* x, bo
       } else {
         string_or_value(sv, &ev->status_message);
       }
-    } else if (k == "statuscode") {
+    } else if (k == Key::statuscode) {
       string_or_value(f.value(), &x->status_code);
-    } else if (k == "eventcategory") {
+    } else if (k == Key::eventcategory) {
       string_or_value(f.value(), &x->event_category);
-    } else if (k == "message") {
+    } else if (k == Key::message) {
       string_or_value(f.value(), &x->message);
-    } else if (k == "content") {
+    } else if (k == Key::content) {
       od::object inner;  // PowerShell: Properties.Content
       if (!f.value().get_object().get(inner)) map_properties(inner, ev, x);
     }
@@ -361,106 +362,93 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
       pascal = raw_key[0] >= 'A' && raw_key[0] <= 'Z';
       first_key = false;
     }
-    FoldedKey folded(raw_key);
-    std::string_view k = folded.view();
-    if (k.empty()) continue;
+    const Key k = key_id(raw_key);
+    if (k == Key::other) continue;
     od::value v = f.value();
     simdjson::error_code e = simdjson::SUCCESS;
     od::object sub;
-    switch (k[0]) {
-      case 'a':
-        if (k == "authorization" && !v.get_object().get(sub)) map_authorization(sub, ev);
+    switch (k) {
+      case Key::authorization:
+        if (!v.get_object().get(sub)) map_authorization(sub, ev);
         break;
-      case 'c':
-        if (k == "caller") e = string_or_value(v, &ev->caller);
-        else if (k == "calleripaddress") e = string_or_value(v, &ev->caller_ip);
-        else if (k == "correlationid") e = string_or_value(v, &ev->correlation_id);
-        else if (k == "category" || k == "categoryvalue") e = string_or_value(v, &ev->category);
-        else if (k == "claims") take_claims(v, ev);
+      case Key::caller: e = string_or_value(v, &ev->caller); break;
+      case Key::calleripaddress: e = string_or_value(v, &ev->caller_ip); break;
+      case Key::correlationid: e = string_or_value(v, &ev->correlation_id); break;
+      case Key::category:
+      case Key::categoryvalue: e = string_or_value(v, &ev->category); break;
+      case Key::claims: take_claims(v, ev); break;
+      case Key::eventtimestamp:
+        e = string_or_value(v, &ev->time_text);
+        rest_keys = true;
+        snake = raw_key.find('_') != std::string_view::npos;
         break;
-      case 'e':
-        if (k == "eventtimestamp") {
-          e = string_or_value(v, &ev->time_text);
-          rest_keys = true;
-          snake = raw_key.find('_') != std::string_view::npos;
-        } else if (k == "eventdataid") {
-          e = string_or_value(v, &ev->event_id);
-        } else if (k == "eventname") {
-          e = string_or_value(v, &ev->event_name);
+      case Key::eventdataid: e = string_or_value(v, &ev->event_id); break;
+      case Key::eventname: e = string_or_value(v, &ev->event_name); break;
+      case Key::httprequest:
+        if (!v.get_object().get(sub)) map_http(sub, ev);
+        break;
+      case Key::identity: {
+        od::json_type t;
+        if (v.type().get(t) || t != od::json_type::object) {
+          x.identity_is_string = true;  // Entra audit logs write a display string here
+          break;
         }
-        break;
-      case 'h':
-        if (k == "httprequest" && !v.get_object().get(sub)) map_http(sub, ev);
-        break;
-      case 'i':
-        if (k == "identity") {
-          od::json_type t;
-          if (v.type().get(t) || t != od::json_type::object) {
-            x.identity_is_string = true;  // Entra audit logs write a display string here
-            break;
-          }
-          if (v.get_object().get(sub)) break;
-          for (auto idf : sub) {
-            od::field y;
-            if (std::move(idf).get(y)) break;
-            FoldedKey ik(key_of(y));
-            od::object inner;
-            if (ik.view() == "claims") {
-              take_claims(y.value(), ev);
-            } else if (ik.view() == "authorization") {
-              if (!y.value().get_object().get(inner)) map_authorization(inner, ev);
-            }
+        if (v.get_object().get(sub)) break;
+        for (auto idf : sub) {
+          od::field y;
+          if (std::move(idf).get(y)) break;
+          const Key ik = key_id(key_of(y));
+          od::object inner;
+          if (ik == Key::claims) {
+            take_claims(y.value(), ev);
+          } else if (ik == Key::authorization) {
+            if (!y.value().get_object().get(inner)) map_authorization(inner, ev);
           }
         }
         break;
-      case 'l':
-        if (k == "level") e = string_or_value(v, &ev->level);
+      }
+      case Key::level: e = string_or_value(v, &ev->level); break;
+      case Key::operationname:
+      case Key::operationnamevalue: e = string_or_value(v, &ev->operation, &ev->operation_display); break;
+      case Key::operationid: e = string_or_value(v, &ev->operation_id); break;
+      case Key::properties: {
+        // raw_field() follows the first `properties` key, so only that one is captured.
+        const bool first = props_state == PropsCapture::absent;
+        if (!v.get_object().get(sub)) map_properties(sub, ev, &x, first);
+        else if (first) props_state = PropsCapture::unknown;
         break;
-      case 'o':
-        if (k == "operationname" || k == "operationnamevalue") {
-          e = string_or_value(v, &ev->operation, &ev->operation_display);
-        } else if (k == "operationid") {
-          e = string_or_value(v, &ev->operation_id);
+      }
+      case Key::resourceid:
+      case Key::resourceuri: e = string_or_value(v, &ev->resource_id); break;
+      case Key::resourcegroupname:
+      case Key::resourcegroup: e = string_or_value(v, &ev->resource_group); break;
+      case Key::resourceprovidername:
+      case Key::resourceprovidervalue: e = string_or_value(v, &ev->provider); break;
+      case Key::resourcetype: e = string_or_value(v, &ev->resource_type); break;
+      case Key::resulttype:
+        storage_keys = true;
+        if (ev->status_text.empty()) e = string_or_value(v, &ev->status_text);
+        break;
+      case Key::resultsignature: {
+        std::string_view sig;
+        e = string_or_value(v, &sig);
+        if (auto dot = sig.find('.'); dot != std::string_view::npos) {
+          if (ev->substatus.empty()) ev->substatus = sig.substr(dot + 1);
+          if (ev->status_text.empty()) ev->status_text = sig.substr(0, dot);
         }
         break;
-      case 'p':
-        if (k == "properties") {
-          // raw_field() follows the first `properties` key, so only that one is captured.
-          const bool first = props_state == PropsCapture::absent;
-          if (!v.get_object().get(sub)) map_properties(sub, ev, &x, first);
-          else if (first) props_state = PropsCapture::unknown;
-        }
+      }
+      case Key::status:
+      case Key::activitystatusvalue: e = string_or_value(v, &ev->status_text); break;
+      case Key::substatus:
+      case Key::activitysubstatusvalue: e = string_or_value(v, &ev->substatus); break;
+      case Key::subscriptionid: e = string_or_value(v, &ev->subscription); break;
+      case Key::time:
+      case Key::timegenerated:
+        e = string_or_value(v, &ev->time_text);
+        storage_keys = true;
         break;
-      case 'r':
-        if (k == "resourceid" || k == "resourceuri") e = string_or_value(v, &ev->resource_id);
-        else if (k == "resourcegroupname" || k == "resourcegroup") e = string_or_value(v, &ev->resource_group);
-        else if (k == "resourceprovidername" || k == "resourceprovidervalue") e = string_or_value(v, &ev->provider);
-        else if (k == "resourcetype") e = string_or_value(v, &ev->resource_type);
-        else if (k == "resulttype") {
-          storage_keys = true;
-          if (ev->status_text.empty()) e = string_or_value(v, &ev->status_text);
-        } else if (k == "resultsignature") {
-          std::string_view sig;
-          e = string_or_value(v, &sig);
-          if (auto dot = sig.find('.'); dot != std::string_view::npos) {
-            if (ev->substatus.empty()) ev->substatus = sig.substr(dot + 1);
-            if (ev->status_text.empty()) ev->status_text = sig.substr(0, dot);
-          }
-        }
-        break;
-      case 's':
-        if (k == "status" || k == "activitystatusvalue") e = string_or_value(v, &ev->status_text);
-        else if (k == "substatus" || k == "activitysubstatusvalue") e = string_or_value(v, &ev->substatus);
-        else if (k == "subscriptionid") e = string_or_value(v, &ev->subscription);
-        break;
-      case 't':
-        if (k == "time" || k == "timegenerated") {
-          e = string_or_value(v, &ev->time_text);
-          storage_keys = true;
-        } else if (k == "tenantid") {
-          e = string_or_value(v, &ev->tenant_id);
-        }
-        break;
+      case Key::tenantid: e = string_or_value(v, &ev->tenant_id); break;
       default: break;
     }
     if (e) {

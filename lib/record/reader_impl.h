@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/text.h"
+#include "record/keys.h"
 #include "record/record.h"
 
 namespace azd::record {
