@@ -105,7 +105,7 @@ int run_search(const Options& opt) {
   callbacks.begin = [&](const std::string& path, std::size_t) { current = path; };
   const engine::EventFilter compiled(filter);  // once, not per event
   // The filter and evidence_from() complete an event when they need its caller or app id.
-  callbacks.lazy_claims = true;
+  callbacks.lazy = true;
   callbacks.on_event = [&](const record::EventView& ev) {
     if (in_range(ev.time, since, until) && compiled.matches(ev)) {
       events.push_back(engine::evidence_from(ev, current));

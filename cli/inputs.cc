@@ -78,7 +78,7 @@ class Scheduler {
   // every block or file boundary); one large file still keeps every thread busy.
   void work(EventSink& sink) {
     record::Reader reader;
-    reader.set_lazy_claims(sink.lazy_claims);
+    reader.set_lazy(sink.lazy);
     std::string storage;  // the block being read (swapped with the stream's buffer)
     const Job* current = nullptr;
     auto switch_to = [&](const Job* job) {

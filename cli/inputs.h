@@ -21,9 +21,9 @@ struct EventSink {
   std::function<void(const std::string& path, std::size_t index)> begin;
   record::EventCallback on_event;                      ///< each event
   std::function<void()> end;                           ///< this thread has read its last event
-  /// The events may come with their token claims unmapped (record::Reader::set_lazy_claims):
+  /// The events may come with their token claims unmapped (record::Reader::set_lazy):
   /// set when on_event completes the views it needs whole, as the engine does.
-  bool lazy_claims = false;
+  bool lazy = false;
 };
 
 using InputReportCallback = std::function<void(const report::InputReport&)>;

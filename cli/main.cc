@@ -114,7 +114,7 @@ int run_scan(const Options& opt) {
       engine.on_event(ev);
       span.note_event_time(ev.time);
     };
-    sinks[i].lazy_claims = true;  // the engine completes the events its rules match
+    sinks[i].lazy = true;  // the engine completes the events its rules match
     sinks[i].end = [&engine] { engine.prepare_merge(); };  // on the reading thread, in parallel
   }
   report::Summary summary;

@@ -25,13 +25,23 @@ constexpr std::string_view kRawPaths[] = {
 // What the whole read delivered, to compare the streamed read against.
 struct Seen {
   std::uint64_t offset = 0, line = 0;
-  std::string operation, raw, caller, app_id;
+  std::string operation, raw, caller, app_id, resource;
   bool raw_found[std::size(kRawPaths)] = {};
   std::string raw_values[std::size(kRawPaths)];
 };
 
 void require(bool ok) {
   if (!ok) std::abort();  // reported by libFuzzer as a crash with the input saved
+}
+
+// What a lazy reader leaves for later besides the claims: the resource id's parts.
+std::string resource_parts(const azd::record::EventView& ev) {
+  std::string out;
+  for (std::string_view s : {ev.subscription, ev.resource_group, ev.provider, ev.resource_type, ev.resource_name}) {
+    out += s;
+    out += '\n';
+  }
+  return out;
 }
 
 // Reads every byte of a view, so ASan sees any view that points outside live memory.
@@ -83,9 +93,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     now.line = ev.source->line_of(ev.offset);
     now.operation = ev.operation;
     now.raw = ev.raw;
-    require(!ev.claims_pending);  // a reader maps everything unless asked to be lazy
+    require(!ev.pending);  // a reader maps everything unless asked to be lazy
     now.caller = ev.caller;
     now.app_id = ev.app_id;
+    now.resource = resource_parts(ev);
     for (std::size_t k = 0; k < std::size(kRawPaths); ++k) {
       std::string v;
       now.raw_found[k] = ev.source->raw_field(kRawPaths[k], &v);
@@ -124,11 +135,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string a;
     // Another reader, with raw_field() always parsing the whole record: the shortcut that
     // answers from the captured properties fields is checked against the full parse too.
-    // It leaves the claims for later, as the scan does: completed, they must give the same
-    // caller and app id.
+    // It leaves the claims and the resource id's parts for later, as the scan does:
+    // completed, they must give the same caller, app id and parts.
     static azd::record::Reader full_parse;
     full_parse.set_raw_field_shortcut(false);
-    full_parse.set_lazy_claims(true);
+    full_parse.set_lazy(true);
     azd::record::ReadResult again = full_parse.read_stream(stream, [&](const azd::record::EventView& ev) {
       ++streamed;
       require(!seen.empty() && streamed <= seen.size());
@@ -137,7 +148,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(ev.operation == want.operation && ev.raw == want.raw);
       azd::record::EventView completed = ev;
       ev.source->complete(&completed);
-      require(!completed.claims_pending && completed.caller == want.caller && completed.app_id == want.app_id);
+      require(!completed.pending && completed.caller == want.caller && completed.app_id == want.app_id);
+      require(resource_parts(completed) == want.resource);
       const std::string_view path = kRawPaths[streamed % std::size(kRawPaths)];
       const bool has = ev.source->raw_field(path, &a);
       require(has == want.raw_found[streamed % std::size(kRawPaths)]);

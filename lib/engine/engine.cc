@@ -95,13 +95,24 @@ bool leaf_matches(const Matcher& m, std::string_view value, bool present) {
   return false;
 }
 
-// Whether evaluating `m` reads a field that comes from the token claims, which a lazy reader
-// maps only when asked (EventView::claims_pending).
-bool reads_claims(const Matcher& m) {
+// Whether evaluating `m` reads a field a lazy reader leaves for later (EventView::pending):
+// the caller and app id (token claims) and the parts of the resource id.
+bool reads_pending(const Matcher& m) {
   if (m.kind != Condition::Kind::leaf) {
-    return std::any_of(m.children.begin(), m.children.end(), reads_claims);
+    return std::any_of(m.children.begin(), m.children.end(), reads_pending);
   }
-  return m.field == Field::caller || m.field == Field::app_id;
+  switch (m.field) {
+    case Field::caller:
+    case Field::app_id:
+    case Field::subscription:
+    case Field::resource_group:
+    case Field::provider:
+    case Field::resource_type:
+    case Field::resource_name:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // An event as the rules see it: the view delivered, completed (once, into a copy) the first
@@ -111,7 +122,7 @@ class LazyEvent {
   explicit LazyEvent(const EventView& ev) : ev_(ev) {}
   const EventView& partial() const { return ev_; }
   const EventView& full() {
-    if (!ev_.claims_pending) return ev_;
+    if (!ev_.pending) return ev_;
     if (!completed_) {
       full_ = ev_;
       ev_.source->complete(&full_);
@@ -382,7 +393,7 @@ struct Engine::Impl {
     Matcher matcher;
     Outcome outcome = Outcome::succeeded;
     std::vector<Field> keep;  // fields stored per record (group_by, distinct, same)
-    bool reads_claims = false;  // the matcher reads the caller or app id
+    bool reads_pending = false;  // the matcher reads what a lazy reader leaves for later
     std::map<std::string, OperationState> operations;  // ordered: deterministic output
   };
   struct Rule {
@@ -416,7 +427,7 @@ struct Engine::Impl {
   std::size_t add_slot(const catalog::Condition& match, Outcome outcome, std::vector<Field> keep) {
     const std::size_t index = slots.size();
     slots.push_back({compile(match), outcome, std::move(keep), false, {}});
-    slots.back().reads_claims = reads_claims(slots.back().matcher);
+    slots.back().reads_pending = reads_pending(slots.back().matcher);
     std::vector<std::string> names;
     if (operation_anchor(match, &names)) {
       for (const std::string& n : names) by_operation[n].push_back(index);
@@ -461,7 +472,7 @@ struct Engine::Impl {
   }
 
   void match_slot(Slot& slot, LazyEvent& event, std::uint64_t dedup) {
-    if (!eval(slot.matcher, slot.reads_claims ? event.full() : event.partial())) return;
+    if (!eval(slot.matcher, slot.reads_pending ? event.full() : event.partial())) return;
     const EventView& ev = event.full();  // evidence and group-by fields need the caller
     OperationState& op = slot.operations[operation_key(ev)];
     StoredRecord r;
@@ -988,12 +999,12 @@ std::string_view field_value(const EventView& ev, Field f) {
 
 struct EventFilter::Impl {
   Matcher matcher;
-  bool reads_claims = false;
+  bool reads_pending = false;
 };
 
 EventFilter::EventFilter(const Condition& c) : impl_(std::make_unique<Impl>()) {
   impl_->matcher = compile(c);
-  impl_->reads_claims = reads_claims(impl_->matcher);
+  impl_->reads_pending = reads_pending(impl_->matcher);
 }
 EventFilter::~EventFilter() = default;
 EventFilter::EventFilter(EventFilter&&) noexcept = default;
@@ -1001,7 +1012,7 @@ EventFilter& EventFilter::operator=(EventFilter&&) noexcept = default;
 
 bool EventFilter::matches(const EventView& ev) const {
   LazyEvent event(ev);
-  return eval(impl_->matcher, impl_->reads_claims ? event.full() : event.partial());
+  return eval(impl_->matcher, impl_->reads_pending ? event.full() : event.partial());
 }
 
 bool matches(const Condition& c, const EventView& ev) { return EventFilter(c).matches(ev); }

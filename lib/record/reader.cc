@@ -246,7 +246,7 @@ void Reader::Impl::reject(std::size_t offset, std::string why, std::string kind)
 }
 
 void Reader::Impl::deliver(EventView* ev) {
-  if (!lazy_claims) complete(ev);
+  if (!lazy) complete(ev);
   if (dialect == detail::Dialect::unknown) dialect = record_dialect;
   ++result->records;
   ++result->events;
@@ -292,12 +292,14 @@ void Reader::Impl::take_claims(od::value v, EventView* ev) {
   std::string_view raw;
   if (v.get_object().get(obj) || obj.raw_json().get(raw)) return;
   if (pending_count < pending_claims.size()) pending_claims[pending_count++] = raw;
-  ev->claims_pending = true;
+  ev->pending = true;
 }
 
 void Reader::Impl::complete(EventView* ev) const {
-  if (!ev->claims_pending) return;
-  ev->claims_pending = false;
+  if (!ev->pending) return;
+  ev->pending = false;
+  resolve_resource(ev);
+  if (pending_count == 0) return;
   Extras x;
   const char* const text_end = text.data() + text.size() + input::kPadding;
   for (std::size_t i = 0; i < pending_count; ++i) {
@@ -495,6 +497,12 @@ void Reader::Impl::finish_event(EventView* ev, const Extras& x) {
   resolve_caller(ev, x);
   if (!parse_time(ev->time_text, &ev->time)) ev->time = kNoTime;
   ev->status = parse_status(ev->status_text);
+  // Splitting the resource id is left for complete() too: only the rules an event's
+  // operation selects, and evidence, read its parts.
+  if (!ev->resource_id.empty()) ev->pending = true;
+}
+
+void Reader::Impl::resolve_resource(EventView* ev) const {
   if (!ev->resource_id.empty()) {
     ResourceParts parts = split_resource_id(ev->resource_id);
     if (ev->subscription.empty()) ev->subscription = parts.subscription;
@@ -863,7 +871,7 @@ bool Reader::Impl::raw_field(std::string_view dotted_path, std::string* out) con
 
 Reader::Reader() : impl_(std::make_unique<Impl>()) {}
 void Reader::set_raw_field_shortcut(bool on) { impl_->raw_shortcut = on; }
-void Reader::set_lazy_claims(bool on) { impl_->lazy_claims = on; }
+void Reader::set_lazy(bool on) { impl_->lazy = on; }
 Reader::~Reader() = default;
 
 namespace {

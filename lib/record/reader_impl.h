@@ -159,17 +159,17 @@ struct Reader::Impl final : EventSource {
   PropsCapture props_state = PropsCapture::unknown;
   bool raw_shortcut = true;
 
-  // Lazy claims (Reader::set_lazy_claims): the JSON text of the record's claims objects
+  // Lazy claims (Reader::set_lazy): the JSON text of the record's claims objects
   // (top level and under identity), mapped by complete() with parsers of their own, so the
   // strings of the first stay valid while the second is parsed.
-  bool lazy_claims = false;
+  bool lazy = false;
   std::array<std::string_view, 2> pending_claims;
   std::size_t pending_count = 0;
   mutable od_parser claims_parser[2];
   std::vector<PropField> prop_fields;
 
-  // Owned storage for values that are not contiguous in the input.
-  std::string scratch_type;
+  // Owned storage for values that are not contiguous in the input (complete() fills it).
+  mutable std::string scratch_type;
 
   // What the records turned out to be, for ReadResult::detail.
   detail::Dialect dialect = detail::Dialect::unknown;
@@ -241,6 +241,9 @@ struct Reader::Impl final : EventSource {
   // fields. Returns false with `kind` set for another log type, `why` for anything else.
   bool complete_event(EventView* ev, const detail::Extras& x, std::string* why, std::string* kind);
   void finish_event(EventView* ev, const detail::Extras& x);
+  // The resource id's parts (subscription, group, provider, type, name) where the record
+  // did not write them as fields; complete() does it, once per event.
+  void resolve_resource(EventView* ev) const;
   // The caller when the record has no top-level one: UPN, else name, app id, object id.
   static void resolve_caller(EventView* ev, const detail::Extras& x);
 

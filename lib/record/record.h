@@ -112,10 +112,12 @@ struct EventView {
   std::string_view raw;                ///< the record's own text (a JSON object or CSV row)
   std::uint64_t offset = 0;            ///< byte offset of the record in the decoded text
   const EventSource* source = nullptr; ///< raw field access and line numbers for this event
-  /// The reader left the token claims for later (Reader::set_lazy_claims): `caller` may be
-  /// empty where the claims would give it, and `app_id` is empty, until
-  /// EventSource::complete() fills them in a copy of this view.
-  bool claims_pending = false;
+  /// The reader left work for later (Reader::set_lazy), done by EventSource::complete() in
+  /// a copy of this view: the token claims (`caller` may be empty where the claims would
+  /// give it, `app_id` is empty) and the parts of the resource id (`subscription`,
+  /// `resource_group`, `provider` and `resource_type` are only what the record wrote as
+  /// fields of their own; `resource_name` is empty).
+  bool pending = false;
 };
 
 /// Access to what the normalised view does not carry, for the event being delivered.
@@ -129,9 +131,10 @@ class EventSource {
   virtual bool raw_field(std::string_view dotted_path, std::string* out) const = 0;
   /// 1-based line of a byte offset in the decoded text.
   virtual std::uint64_t line_of(std::uint64_t offset) const = 0;
-  /// Maps what a lazy reader left for later into `ev`, a copy of the view being delivered:
-  /// the caller and app id from the token claims. Does nothing when ev->claims_pending is
-  /// false; clears it otherwise. The strings it adds are valid as long as the view's others.
+  /// Does what a lazy reader left for later in `ev`, a copy of the view being delivered:
+  /// the caller and app id from the token claims, the resource id's parts. Does nothing
+  /// when ev->pending is false; clears it otherwise. The strings it adds are valid as long
+  /// as the view's others.
   virtual void complete(EventView* ev) const = 0;
 };
 
@@ -186,11 +189,13 @@ class Reader {
   /// while mapping. Tests and fuzzers turn it off to compare with the full parse.
   void set_raw_field_shortcut(bool on);
 
-  /// Off by default. When on, JSON records are delivered without mapping their token claims
-  /// (EventView::claims_pending): the claims are most of a storage record's keys and are
-  /// read only for the caller and app id, which a consumer needs for the few events a rule
-  /// matches. Such a consumer calls EventSource::complete() on those events.
-  void set_lazy_claims(bool on);
+  /// Off by default. When on, records are delivered without mapping their token claims or
+  /// splitting their resource id (EventView::pending): the claims are most of a storage
+  /// record's keys and are read only for the caller and app id, and the resource id's parts
+  /// are read only by the rules an event's operation selects and for evidence, so most
+  /// events never need either. Such a consumer calls EventSource::complete() on the events
+  /// that need them.
+  void set_lazy(bool on);
 
   /// Reads one block of a JSON Lines input, cut at line boundaries by Stream::next_lines(),
   /// that starts at `offset` and on `line` of the whole input; `start` skips what precedes

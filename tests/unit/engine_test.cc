@@ -145,11 +145,11 @@ TEST_CASE("a filter compiled once matches lazily read events on the caller their
   std::string err;
   input::buffer_from_bytes(line("2024-01-01T00:00:00Z", kDelete, "Success", kVm, "c1"), input::OpenOptions{}, &b, &err);
   record::Reader reader;
-  reader.set_lazy_claims(true);
+  reader.set_lazy(true);
   int n = 0;
   reader.read(b.text(), [&](const record::EventView& ev) {
     ++n;
-    CHECK(ev.claims_pending);
+    CHECK(ev.pending);
     CHECK(ev.caller.empty());  // the UPN is in the claims
     CHECK(caller_filter.matches(ev));
     CHECK(operation_filter.matches(ev));

@@ -82,9 +82,9 @@ inline std::string storage_line(std::string_view time, std::string_view op, std:
 /// Feeds `engine` every input text in turn (named input0, input1, ..., index 0, 1, ...).
 /// The reader leaves the claims for the engine to complete, as `azdetect scan` does.
 inline void feed(engine::Engine& engine, const std::vector<std::string>& inputs, int first_name = 0,
-                 bool lazy_claims = true) {
+                 bool lazy = true) {
   record::Reader reader;
-  reader.set_lazy_claims(lazy_claims);
+  reader.set_lazy(lazy);
   int n = first_name;
   for (const std::string& text : inputs) {
     input::Buffer b;
