@@ -80,6 +80,7 @@ class Scheduler {
     record::Reader reader;
     reader.set_lazy(sink.lazy);
     std::string storage;  // the block being read (swapped with the stream's buffer)
+    std::vector<std::uint32_t> newlines;  // where its lines end
     const Job* current = nullptr;
     auto switch_to = [&](const Job* job) {
       if (current != job && sink.begin) sink.begin(job->path, job->index);
@@ -116,16 +117,21 @@ class Scheduler {
         lock.unlock();
         // Counting here, outside the lock, overlaps with the next thread reading the next
         // block; the lock is held for the read alone (docs/performance.md, Threads).
-        const std::uint64_t newlines = base::count_byte(block, '\n');
+        // The newlines' offsets are kept: the reader cuts the block's records at them.
+        const bool indexed = block.size() <= UINT32_MAX;
+        newlines.clear();
+        if (indexed) base::find_all(block, '\n', &newlines);
+        const std::uint64_t newline_count = indexed ? newlines.size() : base::count_byte(block, '\n');
         lock.lock();
         counted_.wait(lock, [&] { return job->counted == index; });
         const std::uint64_t line = job->line;
-        job->line += newlines;
+        job->line += newline_count;
         ++job->counted;
         counted_.notify_all();
         lock.unlock();
         switch_to(job);
-        record::ReadResult part = reader.read_lines_block(block, offset, line, start, sink.on_event);
+        record::ReadResult part =
+            reader.read_lines_block(block, offset, line, start, sink.on_event, indexed ? &newlines : nullptr);
         lock.lock();
         job->parts[index] = std::move(part);
         --job->outstanding;

@@ -574,11 +574,28 @@ void Reader::Impl::record(std::size_t begin, std::size_t end) {
   deliver(&ev);
 }
 
-void Reader::Impl::read_lines(std::size_t begin) {
+void Reader::Impl::read_lines(std::size_t begin, const std::vector<std::uint32_t>* newlines) {
+  // Every newline found in one pass (a memchr per record cost more than the pass): offsets
+  // fit 32 bits below 4 GiB, and a larger text, read whole, takes memchr.
+  const bool indexed = text.size() <= UINT32_MAX;
+  if (indexed && !newlines) {
+    newline_scratch.clear();
+    base::find_all(text, '\n', &newline_scratch);
+    newlines = &newline_scratch;
+  }
+  auto next_nl = indexed ? std::lower_bound(newlines->begin(), newlines->end(), begin) : std::vector<std::uint32_t>::const_iterator{};
   std::size_t i = begin;
   while (i < text.size()) {
-    const void* nl = std::memchr(text.data() + i, '\n', text.size() - i);
-    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    bool nl;
+    std::size_t end;
+    if (indexed) {
+      nl = next_nl != newlines->end();
+      end = nl ? *next_nl++ : text.size();
+    } else {
+      const void* p = std::memchr(text.data() + i, '\n', text.size() - i);
+      nl = p != nullptr;
+      end = nl ? static_cast<std::size_t>(static_cast<const char*>(p) - text.data()) : text.size();
+    }
     std::size_t b = skip_ws(text, i);
     std::size_t e = end;
     while (e > b && (text[e - 1] == '\r' || text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
@@ -955,13 +972,14 @@ bool lines_streamable(std::string_view head, std::size_t* start) {
 }
 
 ReadResult Reader::read_lines_block(std::string_view block, std::uint64_t offset, std::uint64_t line,
-                                    std::size_t start, const EventCallback& on_event) {
+                                    std::size_t start, const EventCallback& on_event,
+                                    const std::vector<std::uint32_t>* newlines) {
   ReadResult result;
   Impl& im = *impl_;
   im.begin_read(&result, &on_event);
   im.start_text(block, offset, line);
   result.shape = Shape::json_lines;
-  im.read_lines(start);
+  im.read_lines(start, block.size() <= UINT32_MAX ? newlines : nullptr);
   im.finish_read();
   return result;
 }
@@ -993,6 +1011,7 @@ ReadResult Reader::read_stream(input::Stream& in, const EventCallback& on_event)
   if (in.line_readable() && lines_streamable(in.head(), &start)) {
     std::vector<ReadResult> parts;
     std::uint64_t offset = 0, line = 1;
+    std::vector<std::uint32_t> newlines;
     for (;;) {
       std::string_view block;
       if (!in.next_lines(&block, &err)) {
@@ -1000,10 +1019,12 @@ ReadResult Reader::read_stream(input::Stream& in, const EventCallback& on_event)
         break;
       }
       if (block.empty()) break;
-      parts.push_back(read_lines_block(block, offset, line, start, on_event));
+      newlines.clear();
+      if (block.size() <= UINT32_MAX) base::find_all(block, '\n', &newlines);
+      parts.push_back(read_lines_block(block, offset, line, start, on_event, block.size() <= UINT32_MAX ? &newlines : nullptr));
       start = 0;
       offset += block.size();
-      line += base::count_byte(block, '\n');
+      line += block.size() <= UINT32_MAX ? newlines.size() : base::count_byte(block, '\n');
     }
     return merge_results(std::move(parts));
   }

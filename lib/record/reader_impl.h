@@ -248,7 +248,9 @@ struct Reader::Impl final : EventSource {
   static void resolve_caller(EventView* ev, const detail::Extras& x);
 
   // Shape walkers (JSON).
-  void read_lines(std::size_t begin);
+  // `newlines`: the offsets of the text's newlines when the caller has them (else found here).
+  void read_lines(std::size_t begin, const std::vector<std::uint32_t>* newlines = nullptr);
+  std::vector<std::uint32_t> newline_scratch;
 
   // Arrays, envelopes and concatenated objects are walked by one resumable walker, so a
   // stream can hand them over window by window: walk() consumes whole records from `text`

@@ -201,8 +201,11 @@ class Reader {
   /// that starts at `offset` and on `line` of the whole input; `start` skips what precedes
   /// the first record (first block only, see lines_streamable()). Several readers on
   /// several threads can read the blocks of one input; merge_results() joins their results.
+  /// `newlines` are the offsets of the block's newlines (base::find_all), for a caller that
+  /// found them to count lines; null lets the reader find them.
   ReadResult read_lines_block(std::string_view block, std::uint64_t offset, std::uint64_t line,
-                              std::size_t start, const EventCallback& on_event);
+                              std::size_t start, const EventCallback& on_event,
+                              const std::vector<std::uint32_t>* newlines = nullptr);
 
  private:
   struct Impl;

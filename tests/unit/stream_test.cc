@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <initializer_list>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -293,6 +294,28 @@ TEST_CASE("count_byte counts every occurrence, across its 16-byte steps and 255-
   }
   // A run longer than 255 steps of nothing but matches: the per-byte counters must not wrap.
   CHECK(azd::base::count_byte(std::string(300 * 16, '\n'), '\n') == 300 * 16);
+}
+
+TEST_CASE("find_all gives the offset of every occurrence, at every alignment of its 64-byte steps", "[stream]") {
+  std::mt19937 rng(21);
+  for (std::size_t size = 0; size < 300; ++size) {
+    for (int round = 0; round < 8; ++round) {
+      std::string s(size, 'x');
+      std::vector<std::uint32_t> want;
+      for (std::size_t i = 0; i < size; ++i) {
+        // Sparse, dense, and every byte value (0x0A with the high bit set is no newline).
+        const unsigned r = static_cast<unsigned>(rng() % (round < 4 ? 50 : 3));
+        s[i] = r == 0 ? '\n' : static_cast<char>(r == 1 ? 0x8A : 'a' + static_cast<int>(rng() % 26));
+        if (s[i] == '\n') want.push_back(static_cast<std::uint32_t>(i));
+      }
+      std::vector<std::uint32_t> got = {7};  // appended to, not replaced
+      azd::base::find_all(s, '\n', &got);
+      INFO("size " << size);
+      REQUIRE(got.front() == 7);
+      got.erase(got.begin());
+      REQUIRE(got == want);
+    }
+  }
 }
 
 // Arrays, envelopes and concatenated objects are walked window by window, like JSON Lines.
