@@ -8,6 +8,9 @@
 #   bench/run.sh --smoke                # seconds, tiny data: checks that everything works
 #   bench/run.sh --scaling 1000         # --threads 1 vs 2 on one 1000 MB JSON Lines file and on
 #                                       # the same events in 40 files, plus gzip vs `gzip -dc`
+#   bench/run.sh --cpu 0                # single-threaded runs pinned to CPU 0 (taskset): on a VM
+#                                       # whose vCPUs run at different speeds, the same CPU
+#                                       # for every single-threaded figure
 #
 # The main table runs azdetect with --threads 1 (like the single-threaded reference) unless
 # --threads says otherwise.
@@ -29,6 +32,7 @@ threads="1"
 scaling=""
 smoke=0
 use_jq=1
+cpu=""
 rate=0.001
 bursts=4
 
@@ -43,6 +47,7 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift ;;
     --scaling) scaling="$2"; shift ;;
     --no-jq) use_jq=0 ;;
+    --cpu) cpu="$2"; shift ;;
     -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -105,6 +110,9 @@ trap 'rm -rf "$tmp"; [ "$smoke" = 1 ] && rm -rf "$data"' EXIT
 
 azd_args=(scan --format json -q)
 [ -n "$threads" ] && azd_args+=(--threads "$threads")
+# Single-threaded runs (the main table, the references, jq, --threads 1 below) on one CPU.
+pin=()
+[ -n "$cpu" ] && pin=(taskset -c "$cpu")
 
 echo "# azdetect benchmark"
 echo
@@ -136,7 +144,7 @@ for shape in $shapes; do
     findings="" matches="" jq_matches="-" azd_events=""
     for _ in $(seq "$runs"); do
       rc=0
-      timed azdetect "$tmp/azd.json" "$azdetect" "${azd_args[@]}" "$file" || rc=$?
+      timed azdetect "$tmp/azd.json" "${pin[@]}" "$azdetect" "${azd_args[@]}" "$file" || rc=$?
       [ "$rc" -le 1 ] || fail "azdetect exited $rc on $file"
       echo "$t_wall" >>"$tmp/azd_wall"; echo "$t_cpu" >>"$tmp/azd_cpu"; echo "$t_rss" >>"$tmp/azd_rss"
       a_cpu=$t_cpu a_wall=$t_wall
@@ -144,19 +152,19 @@ for shape in $shapes; do
       azd_events=$(jq '.summary.events' "$tmp/azd.json")
       [ -z "$findings" ] || [ "$findings" = "$f" ] || fail "findings differ between runs on $file"
       findings=$f
-      timed reference "$tmp/ref.txt" "$reference" "$file" || fail "reference failed on $file: $(cat "$tmp/ref.txt")"
+      timed reference "$tmp/ref.txt" "${pin[@]}" "$reference" "$file" || fail "reference failed on $file: $(cat "$tmp/ref.txt")"
       echo "$t_cpu" >>"$tmp/ref_cpu"; echo "$t_rss" >>"$tmp/ref_rss"
       ratio "$a_cpu" "$t_cpu" >>"$tmp/ratio_ref"
       matches=$(sed -n 's/.* matches=\([0-9]*\).*/\1/p' "$tmp/ref.txt")
       if [ "$shape" = jsonl ]; then
         # The same bare pass reading the file the way azdetect reads JSON Lines.
-        timed reference "$tmp/refw.txt" "$reference" --read "$file" || fail "windowed reference failed on $file"
+        timed reference "$tmp/refw.txt" "${pin[@]}" "$reference" --read "$file" || fail "windowed reference failed on $file"
         echo "$t_cpu" >>"$tmp/refw_cpu"
         ratio "$a_cpu" "$t_cpu" >>"$tmp/ratio_refw"
         [ "$(sed -n 's/.* matches=\([0-9]*\).*/\1/p' "$tmp/refw.txt")" = "$matches" ] || fail "windowed reference disagrees on $file"
       fi
       if [ "$use_jq" = 1 ] && [ "$shape" = jsonl ]; then
-        timed jq "$tmp/jq.out" jq -c 'select(.operationName|test("delete";"i"))' "$file" || fail "jq failed on $file"
+        timed jq "$tmp/jq.out" "${pin[@]}" jq -c 'select(.operationName|test("delete";"i"))' "$file" || fail "jq failed on $file"
         echo "$t_wall" >>"$tmp/jq_wall"
         ratio "$a_wall" "$t_wall" >>"$tmp/ratio_jq"
         jq_matches=$(wc -l <"$tmp/jq.out")
@@ -196,6 +204,19 @@ scaling_table() {  # MB
   fi
   gz="$data/jsonl-$events.json.gz"
   [ -s "$gz" ] || gzip -c -6 "$file" >"$gz"
+  # What two threads can reach depends on both CPUs: a virtual CPU whose host core is busy
+  # runs slower, and then the ceiling is 1 + (time on the fast CPU / time on the slow one).
+  if command -v taskset >/dev/null; then
+    echo
+    echo "| one thread pinned to CPU | $(seq -s ' | ' 0 $(($(nproc) - 1))) |"
+    echo "|---|$(for _ in $(seq "$(nproc)"); do printf -- '---|'; done)"
+    local row="| $file (s, wall) |"
+    for c in $(seq 0 $(($(nproc) - 1))); do
+      timed pin "$tmp/pin.json" taskset -c "$c" "$azdetect" scan --format json -q --threads 1 "$file" || true
+      row="$row $t_wall |"
+    done
+    echo "$row"
+  fi
   echo
   echo "| input | MB | threads 1 (s, wall) | threads 2 (s, wall) | speedup | findings 1 / 2 |"
   echo "|---|---|---|---|---|---|"
@@ -205,7 +226,7 @@ scaling_table() {  # MB
     : >"$tmp/w1"; : >"$tmp/w2"; : >"$tmp/sp"
     local f1="" f2=""
     for _ in $(seq "$runs"); do
-      timed t1 "$tmp/t1.json" "$azdetect" scan --format json -q --threads 1 "$input" || true
+      timed t1 "$tmp/t1.json" "${pin[@]}" "$azdetect" scan --format json -q --threads 1 "$input" || true
       echo "$t_wall" >>"$tmp/w1"; local w1=$t_wall
       timed t2 "$tmp/t2.json" "$azdetect" scan --format json -q --threads 2 "$input" || true
       echo "$t_wall" >>"$tmp/w2"
@@ -220,9 +241,9 @@ scaling_table() {  # MB
   echo "|---|---|---|---|---|---|---|"
   : >"$tmp/gw"; : >"$tmp/zw"; : >"$tmp/gr"; : >"$tmp/grss"
   for _ in $(seq "$runs"); do
-    timed gz "$tmp/gz.json" "$azdetect" scan --format json -q --threads 1 "$gz" || true
+    timed gz "$tmp/gz.json" "${pin[@]}" "$azdetect" scan --format json -q --threads 1 "$gz" || true
     echo "$t_wall" >>"$tmp/gw"; echo "$t_rss" >>"$tmp/grss"; local aw=$t_wall
-    timed zcat /dev/null gzip -dc "$gz" || fail "gzip -dc failed"
+    timed zcat /dev/null "${pin[@]}" gzip -dc "$gz" || fail "gzip -dc failed"
     echo "$t_wall" >>"$tmp/zw"
     ratio "$t_wall" "$aw" >>"$tmp/gr"
   done
