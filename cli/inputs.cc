@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +36,17 @@ struct Job {
   std::size_t counted = 0;
   std::size_t outstanding = 0;
   std::vector<record::ReadResult> parts;
+  // After its first block, a file that allows it is read in chunks at known positions
+  // (Stream::read_at), outside the lock and side by side: `next` is the next chunk's file
+  // position, `end` the file's size, `carry` the line the last counted block left
+  // unfinished (only the thread whose block is next in the count touches it).
+  bool chunked = false, failed = false;
+  std::uint64_t next = 0, end = 0;
+  std::string carry;
 };
+
+// Room before a chunk for the line the chunk before left unfinished (longer lines move it).
+constexpr std::size_t kCarryRoom = std::size_t{64} << 10;
 
 void fill_report(report::InputReport* rep, record::ReadResult&& result, const input::Stream& stream) {
   rep->readable = !result.fatal;
@@ -80,6 +91,7 @@ class Scheduler {
     record::Reader reader;
     reader.set_lazy(sink.lazy);
     std::string storage;  // the block being read (swapped with the stream's buffer)
+    std::string chunk, repaired;  // a chunk read at its position, and its repair if needed
     std::vector<std::uint32_t> newlines;  // where its lines end
     const Job* current = nullptr;
     auto switch_to = [&](const Job* job) {
@@ -90,6 +102,10 @@ class Scheduler {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       Job* block_of = own && !own->exhausted ? own : next_ >= jobs_.size() ? sharing() : nullptr;
+      if (Job* job = block_of; job && job->chunked) {
+        read_chunk(job, lock, reader, sink, chunk, repaired, newlines, switch_to);
+        continue;
+      }
       if (Job* job = block_of) {
         std::string_view block;
         std::string err;
@@ -114,6 +130,11 @@ class Scheduler {
         job->start = 0;
         job->offset += block.size();
         ++job->outstanding;
+        if (job->stream.chunkable()) {
+          // The rest goes in chunks (read_chunk()); the stream's own reads end here.
+          job->stream.begin_chunks(&job->carry, &job->next, &job->end);
+          job->chunked = true;
+        }
         lock.unlock();
         // Counting here, outside the lock, overlaps with the next thread reading the next
         // block; the lock is held for the read alone (docs/performance.md, Threads).
@@ -182,6 +203,64 @@ class Scheduler {
   }
 
  private:
+  // One chunk of a chunked input: claimed under the lock, read outside it, joined to the
+  // line the block before left unfinished when its turn in the count comes (the count
+  // gives its offset and first line), then parsed outside the lock. A chunk that cannot be
+  // read ends the input there: the blocks before it stay, the chunks after are dropped.
+  template <typename SwitchTo>
+  void read_chunk(Job* job, std::unique_lock<std::mutex>& lock, record::Reader& reader, EventSink& sink,
+                  std::string& chunk, std::string& repaired, std::vector<std::uint32_t>& newlines,
+                  SwitchTo& switch_to) {
+    const std::size_t index = job->parts.size();
+    job->parts.emplace_back();
+    const std::uint64_t pos = job->next;
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(options_.window, job->end - pos));
+    job->next += n;
+    const bool last = job->next >= job->end;
+    if (last) job->exhausted = true;
+    ++job->outstanding;
+    lock.unlock();
+    if (chunk.size() < kCarryRoom + n + input::kPadding) chunk.resize(kCarryRoom + n + input::kPadding);
+    std::string err;
+    const bool ok = job->stream.read_at(pos, chunk.data() + kCarryRoom, n, &err);
+    lock.lock();
+    counted_.wait(lock, [&] { return job->counted == index; });
+    if (job->failed || !ok) {
+      if (!job->failed) job->parts[index] = record::stream_failure(job->offset, job->line, err);
+      job->failed = job->exhausted = true;
+      ++job->counted;
+      counted_.notify_all();
+      --job->outstanding;
+      finish_if_read(job);
+      return;
+    }
+    lock.unlock();
+    // This block is next in the count: the carry is this thread's until it is counted.
+    std::string_view block;
+    std::uint64_t invalid = 0;
+    input::join_chunk(&chunk, kCarryRoom, n, last, &job->carry, &repaired, &block, &invalid);
+    const bool indexed = block.size() <= UINT32_MAX;  // (a line of 4 GiB carried along)
+    newlines.clear();
+    if (indexed) base::find_all(block, '\n', &newlines);
+    const std::uint64_t newline_count = indexed ? newlines.size() : base::count_byte(block, '\n');
+    lock.lock();
+    const std::uint64_t offset = job->offset, line = job->line;
+    job->offset += block.size();
+    job->line += newline_count;
+    job->stream.note_chunk(n, invalid);
+    ++job->counted;
+    counted_.notify_all();
+    lock.unlock();
+    switch_to(job);
+    record::ReadResult part = reader.read_lines_block(block, offset, line, 0, sink.on_event, indexed ? &newlines : nullptr);
+    lock.lock();
+    job->parts[index] = std::move(part);
+    --job->outstanding;
+    block_bytes_ += block.size();
+    if (progress_) progress_->update(done_bytes_ + block_bytes_, job->path);
+    finish_if_read(job);
+  }
+
   Job* sharing() {
     for (Job* job : sharing_) {
       if (!job->exhausted) return job;
@@ -255,7 +334,15 @@ void read_inputs(const std::vector<std::string>& paths, const input::OpenOptions
     jobs.back()->path = f;
     jobs.back()->index = path_errors.size() + jobs.size() - 1;
   }
-  Scheduler scheduler(std::move(jobs), open_options, on_input, progress);
+  // AZDETECT_READ_WINDOW (bytes) shrinks the window and the chunks, so tests can make a
+  // small file take every path a large one takes (docs/performance.md).
+  input::OpenOptions options = open_options;
+  if (const char* w = std::getenv("AZDETECT_READ_WINDOW")) {
+    std::size_t bytes = 0;
+    const std::string_view text(w);
+    if (std::from_chars(text.data(), text.data() + text.size(), bytes).ec == std::errc() && bytes >= 64) options.window = bytes;
+  }
+  Scheduler scheduler(std::move(jobs), options, on_input, progress);
   // Running out of memory on any reading thread ends the run the way main() ends it on the
   // main thread (a message, exit 2): unwinding one thread alone would leave the others
   // waiting for its blocks, or destroy threads that were never joined.

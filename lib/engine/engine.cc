@@ -556,6 +556,21 @@ struct Engine::Impl {
       const Run& r = runs.front();
       std::uint64_t& dups = order[r.order]->stats.duplicates;
       for (const std::uint64_t* p = r.at + 1; p < r.end; ++p) dups += *p == p[-1];
+    } else if (runs.size() == 2) {
+      // Two runs (one input read by two threads, or two inputs read by one): the same walk
+      // with two cursors instead of a heap. On equal keys the lower input comes first.
+      Run& x = runs[0];
+      Run& y = runs[1];
+      bool first = true;
+      std::uint64_t previous = 0;
+      while (x.at < x.end || y.at < y.end) {
+        const bool take_x = y.at == y.end || (x.at < x.end && (*x.at < *y.at || (*x.at == *y.at && x.order <= y.order)));
+        Run& r = take_x ? x : y;
+        const std::uint64_t key = *r.at++;
+        if (!first && key == previous) ++order[r.order]->stats.duplicates;
+        first = false;
+        previous = key;
+      }
     } else if (!runs.empty()) {
       using Head = std::tuple<std::uint64_t, std::size_t, std::size_t>;  // (key, order, run)
       std::priority_queue<Head, std::vector<Head>, std::greater<>> heap;

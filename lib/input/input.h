@@ -149,6 +149,26 @@ class Stream {
   /// handed out before were good, and the last one was not marked at_end.
   bool next_window(std::size_t consumed, std::string_view* window, bool* at_end, std::string* err);
 
+  // Several threads reading one file (cli's scheduler): after the first block of lines, the
+  // rest of a file is read in chunks at known positions (pread), each by the thread that
+  // claimed it, so the copies out of the page cache run side by side instead of one after
+  // the other under the scheduler's lock. join_chunk() turns a chunk into a block of lines.
+
+  /// Whether the rest can be read in chunks: a regular file (or bytes in memory), not
+  /// gzip, UTF-8, read without error so far and not to its end. Call after a take_lines();
+  /// then begin_chunks(), once, and no other reading call.
+  bool chunkable() const;
+  /// The line the last block left unfinished (`carry`, not yet checked as UTF-8) and the
+  /// content still to read, [*pos, *end) in file offsets: the size when the file was opened.
+  void begin_chunks(std::string* carry, std::uint64_t* pos, std::uint64_t* end);
+  /// Reads bytes [pos, pos + n) of the file into dst. Any thread may call it while others
+  /// do (no shared position). False with `err` set when reading fails or the file has
+  /// become shorter than it was when opened.
+  bool read_at(std::uint64_t pos, char* dst, std::size_t n, std::string* err) const;
+  /// Counts what chunks read (source bytes) and repaired (invalid UTF-8 sequences), for
+  /// source_bytes(), invalid_utf8() and encoding(). One thread at a time.
+  void note_chunk(std::uint64_t raw, std::uint64_t invalid);
+
   /// Everything (what head() showed and the rest) as one Buffer, decoded like open_input().
   /// Only before the first next_lines() or next_window().
   bool take_all(Buffer* out, std::string* err);
@@ -164,6 +184,16 @@ class Stream {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// One chunk (Stream::read_at) joined to the line the chunk before left unfinished, and cut
+/// after its last newline (kept whole when `last`): `buf` holds the chunk's `n` bytes from
+/// offset `reserve`. On return *block is whole lines, valid UTF-8 (invalid bytes decoded as
+/// Windows-1252, as next_lines() does, into `repaired` then), followed by kPadding readable
+/// bytes (zeros after the last block); *carry is the start of the line this chunk leaves
+/// unfinished (all of it when the chunk has no newline: the block is then empty), and
+/// *invalid the repaired sequences. `buf` may grow when the carry is longer than `reserve`.
+void join_chunk(std::string* buf, std::size_t reserve, std::size_t n, bool last, std::string* carry,
+                std::string* repaired, std::string_view* block, std::uint64_t* invalid);
 
 /// An input that could not be listed or opened, with the reason.
 struct PathError {

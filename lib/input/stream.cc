@@ -444,6 +444,92 @@ bool Stream::take_lines(std::string* storage, std::string_view* block, std::stri
   return true;
 }
 
+bool Stream::chunkable() const {
+  const Impl& im = *impl_;
+  return (im.regular || im.fd < 0) && !im.is_gzip && !im.utf16 && im.head_utf8 && im.lines_started && !im.eof &&
+         im.pending_error.empty();
+}
+
+void Stream::begin_chunks(std::string* carry, std::uint64_t* pos, std::uint64_t* end) {
+  Impl& im = *impl_;
+  carry->assign(im.buf.data() + im.begin, im.end - im.begin);
+  im.begin = im.end = 0;
+  im.eof = true;  // nothing more through this object's own reads
+  *pos = im.fd < 0 ? im.memory_pos : im.source;
+  *end = im.fd < 0 ? im.memory.size() : im.file_size;
+}
+
+bool Stream::read_at(std::uint64_t pos, char* dst, std::size_t n, std::string* err) const {
+  const Impl& im = *impl_;
+  if (im.fd < 0) {
+    if (pos > im.memory.size() || n > im.memory.size() - pos) {
+      *err = "read past the end of the input";
+      return false;
+    }
+    std::memcpy(dst, im.memory.data() + pos, n);
+    return true;
+  }
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t got = ::pread(im.fd, dst + done, n - done, static_cast<off_t>(pos + done));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      *err = "read failed: " + errno_text(errno);
+      return false;
+    }
+    if (got == 0) {
+      *err = "the file became shorter while it was read (" + std::to_string(pos + done) + " of " +
+             std::to_string(im.file_size) + " bytes)";
+      return false;
+    }
+    done += static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+void Stream::note_chunk(std::uint64_t raw, std::uint64_t invalid) {
+  Impl& im = *impl_;
+  im.source += raw;
+  if (im.fd < 0) im.memory_pos += raw;
+  im.invalid += invalid;
+  if (invalid > 0) im.encoding = Encoding::cp1252;
+}
+
+void join_chunk(std::string* buf, std::size_t reserve, std::size_t n, bool last, std::string* carry,
+                std::string* repaired, std::string_view* block, std::uint64_t* invalid) {
+  *invalid = 0;
+  std::size_t from = reserve;
+  if (carry->size() <= reserve) {
+    from = reserve - carry->size();
+  } else {
+    // A line longer than the room before the chunk (rare): move the chunk up behind it.
+    const std::size_t grow = carry->size() - reserve;
+    if (buf->size() < reserve + n + grow + kPadding) buf->resize(reserve + n + grow + kPadding);
+    std::memmove(buf->data() + reserve + grow, buf->data() + reserve, n);
+    from = 0;
+  }
+  std::memcpy(buf->data() + from, carry->data(), carry->size());
+  const std::size_t to = from + carry->size() + n;  // end of the joined bytes
+  std::size_t stop = to;
+  if (!last) {
+    const void* nl = ::memrchr(buf->data() + from, '\n', to - from);
+    stop = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - buf->data()) + 1 : from;
+  } else {
+    // The parser may look at the byte after a record that ends the input (see next_lines).
+    std::memset(buf->data() + to, 0, kPadding);
+  }
+  carry->assign(buf->data() + stop, to - stop);
+  std::string_view text(buf->data() + from, stop - from);
+  const std::size_t bad = first_invalid_utf8(text);
+  if (bad != text.size()) {
+    *repaired = repair_utf8(text, bad, invalid);
+    const std::size_t size = repaired->size();
+    repaired->append(kPadding, '\0');
+    text = std::string_view(repaired->data(), size);
+  }
+  *block = text;
+}
+
 bool Stream::take_all(Buffer* out, std::string* err) {
   Impl& im = *impl_;
   if (!im.pending_error.empty()) {

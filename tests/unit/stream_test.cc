@@ -3,9 +3,11 @@
 // the same issues, the same counts.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <initializer_list>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/text.h"
@@ -274,6 +276,75 @@ std::vector<record::ReadResult> read_truncated_gzip(const std::string& text) {
 
 TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and says where it stopped", "[stream]") {
   read_truncated_gzip(many_lines(400));
+}
+
+TEST_CASE("chunks read at their positions and joined give the text a stream reads in order", "[stream]") {
+  // The decoded text of every block, from next_lines() alone or from the first block and
+  // then chunks (Stream::read_at + join_chunk, in order, as the scheduler counts them).
+  auto in_order = [](const std::string& bytes, std::size_t window) {
+    input::OpenOptions opt;
+    opt.window = window;
+    input::Stream s;
+    std::string err, out;
+    REQUIRE(s.open_bytes(bytes, opt, &err));
+    std::string_view block;
+    while (s.next_lines(&block, &err) && !block.empty()) out += block;
+    return std::make_pair(out, s.invalid_utf8());
+  };
+  auto chunked = [](const std::string& bytes, std::size_t window, std::size_t chunk_size, std::size_t room) {
+    input::OpenOptions opt;
+    opt.window = window;
+    input::Stream s;
+    std::string err, out, storage;
+    REQUIRE(s.open_bytes(bytes, opt, &err));
+    std::string_view block;
+    REQUIRE(s.take_lines(&storage, &block, &err));
+    out += block;
+    if (!s.chunkable()) {
+      while (s.take_lines(&storage, &block, &err) && !block.empty()) out += block;
+      return std::make_pair(out, s.invalid_utf8());
+    }
+    std::string carry, buf, repaired;
+    std::uint64_t pos = 0, end = 0;
+    s.begin_chunks(&carry, &pos, &end);
+    do {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, end - pos));
+      buf.assign(room + n + input::kPadding, '?');
+      REQUIRE(s.read_at(pos, buf.data() + room, n, &err));
+      pos += n;
+      const bool last = pos >= end;
+      std::uint64_t invalid = 0;
+      input::join_chunk(&buf, room, n, last, &carry, &repaired, &block, &invalid);
+      s.note_chunk(n, invalid);
+      if (!last) CHECK((block.empty() || block.back() == '\n'));
+      if (last) {
+        CHECK(carry.empty());
+        CHECK(block.data()[block.size()] == '\0');  // zeros after the end, as after a whole buffer
+      }
+      out += block;
+    } while (pos < end);
+    return std::make_pair(out, s.invalid_utf8());
+  };
+  std::mt19937 rng(33);
+  for (int round = 0; round < 300; ++round) {
+    std::string bytes;
+    const int lines = static_cast<int>(rng() % 40);
+    for (int l = 0; l < lines; ++l) {
+      // Short and long lines (longer than the chunk and than the room before it), some
+      // with invalid UTF-8 or a character cut by nothing, some CRLF, some blank.
+      const std::size_t len = rng() % 8 == 0 ? rng() % 3000 : rng() % 90;
+      for (std::size_t i = 0; i < len; ++i) {
+        const unsigned r = static_cast<unsigned>(rng() % 200);
+        bytes += r == 0 ? '\xe9' : r == 1 ? '\x93' : r == 2 ? "\xc3\xa9"[0] : static_cast<char>('a' + r % 26);
+        if (r == 2) bytes += '\xa9';
+      }
+      bytes += rng() % 5 == 0 ? "\r\n" : "\n";
+    }
+    if (rng() % 3 == 0 && !bytes.empty()) bytes.pop_back();  // no final newline
+    const std::size_t window = 64 + rng() % 512, chunk = 1 + rng() % 700, room = rng() % 200;
+    INFO("round " << round << ", window " << window << ", chunk " << chunk << ", room " << room);
+    REQUIRE(chunked(bytes, window, chunk, room) == in_order(bytes, window));
+  }
 }
 
 TEST_CASE("count_byte counts every occurrence, across its 16-byte steps and 255-step batches", "[stream]") {
