@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <functional>
 #include <iterator>
@@ -356,18 +357,18 @@ constexpr std::string_view kResourceGroupDelete = "Microsoft.Resources/subscript
 
 // Sorts duplicate keys (one per event: hundreds of thousands per file). They are hashes
 // with a secret seed, so their top bits are uniform: one in-place pass distributes them into
-// 65,536 buckets by their top 16 bits (American flag sort), and each bucket, a few keys on
-// average, is then sorted on its own. No second array of keys: memory stays 8 bytes per
-// event (a least-significant-digit radix sort needs 16).
+// buckets by their top bits (American flag sort; about four keys per bucket, at most 65,536
+// buckets), and each bucket is then sorted on its own. No second array of keys: memory
+// stays 8 bytes per event (a least-significant-digit radix sort needs 16).
 void sort_keys(std::vector<std::uint64_t>* keys) {
-  constexpr unsigned kBits = 16;
-  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
   std::vector<std::uint64_t>& a = *keys;
   if (a.size() < 1024) {  // (the bucket arrays cost about as much as sorting this many)
     std::sort(a.begin(), a.end());
     return;
   }
-  auto bucket = [](std::uint64_t k) { return static_cast<std::size_t>(k >> (64 - kBits)); };
+  const unsigned kBits = std::clamp(static_cast<unsigned>(std::bit_width(a.size())) - 3, 8U, 16U);
+  const std::size_t kBuckets = std::size_t{1} << kBits;
+  auto bucket = [kBits](std::uint64_t k) { return static_cast<std::size_t>(k >> (64 - kBits)); };
   std::vector<std::size_t> next(kBuckets + 1, 0), end(kBuckets, 0);
   for (std::uint64_t k : a) ++next[bucket(k) + 1];
   for (std::size_t b = 0; b < kBuckets; ++b) {
