@@ -3,6 +3,7 @@
 // (shape sniffing, every walker, field mapping, time parsing) -> the EventSource calls that
 // rules make (raw_field at several depths, line_of). Besides the sanitizers, it checks the
 // reader's accounting invariant, so a record that is silently lost is a crash too.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -163,6 +164,47 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 again.issues[i].reason == result.issues[i].reason);
       }
       require(again.detail == result.detail && again.activity_log == result.activity_log);
+    }
+  }
+
+  // Threads read the rest of a JSON Lines file in chunks at their positions, each joined to
+  // the line the one before left unfinished: the blocks must add up to the text the stream
+  // hands out in order, with the same repairs, whatever the window and chunk sizes.
+  {
+    azd::input::OpenOptions options;
+    options.window = 64 + size % 157;
+    azd::input::Stream ordered, chunked;
+    std::string e1, e2;
+    if (ordered.open_bytes(bytes, options, &e1) && chunked.open_bytes(bytes, options, &e2)) {
+      std::string want, got, storage, carry, buf, repaired;
+      std::string_view block;
+      bool ok = true;
+      if (ordered.line_readable()) {
+        while ((ok = ordered.next_lines(&block, &e1)) && !block.empty()) want += block;
+      }
+      if (ok && ordered.line_readable() && chunked.take_lines(&storage, &block, &e2)) {
+        got += block;
+        if (chunked.chunkable()) {
+          std::uint64_t pos = 0, end = 0;
+          chunked.begin_chunks(&carry, &pos, &end);
+          const std::size_t chunk = 1 + size % 211, room = size % 97;
+          do {
+            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, end - pos));
+            buf.assign(room + n + azd::input::kPadding, '?');
+            require(chunked.read_at(pos, buf.data() + room, n, &e2));
+            pos += n;
+            std::uint64_t invalid = 0;
+            azd::input::join_chunk(&buf, room, n, pos >= end, &carry, &repaired, &block, &invalid);
+            chunked.note_chunk(n, invalid);
+            require(pos >= end || block.empty() || block.back() == '\n');
+            got += block;
+          } while (pos < end);
+        } else {
+          while (chunked.take_lines(&storage, &block, &e2) && !block.empty()) got += block;
+        }
+        require(got == want);
+        require(chunked.invalid_utf8() == ordered.invalid_utf8() && chunked.encoding() == ordered.encoding());
+      }
     }
   }
   return sum == 0xFFFFFFFF ? 1 : 0;  // keeps `sum` alive without affecting the fuzzer
