@@ -171,11 +171,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // the line the one before left unfinished: the blocks must add up to the text the stream
   // hands out in order, with the same repairs, whatever the window and chunk sizes.
   {
-    azd::input::OpenOptions options;
-    options.window = 64 + size % 157;
+    azd::input::OpenOptions small;
+    small.window = 64 + size % 157;
     azd::input::Stream ordered, chunked;
     std::string e1, e2;
-    if (ordered.open_bytes(bytes, options, &e1) && chunked.open_bytes(bytes, options, &e2)) {
+    if (ordered.open_bytes(bytes, small, &e1) && chunked.open_bytes(bytes, small, &e2)) {
       std::string want, got, storage, carry, buf, repaired;
       std::string_view block;
       bool ok = true;

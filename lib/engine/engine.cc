@@ -10,9 +10,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
-#include <queue>
 #include <set>
-#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -557,34 +555,39 @@ struct Engine::Impl {
       const Run& r = runs.front();
       std::uint64_t& dups = order[r.order]->stats.duplicates;
       for (const std::uint64_t* p = r.at + 1; p < r.end; ++p) dups += *p == p[-1];
-    } else if (runs.size() == 2) {
-      // Two runs (one input read by two threads, or two inputs read by one): the same walk
-      // with two cursors instead of a heap. On equal keys the lower input comes first.
-      Run& x = runs[0];
-      Run& y = runs[1];
-      bool first = true;
-      std::uint64_t previous = 0;
-      while (x.at < x.end || y.at < y.end) {
-        const bool take_x = y.at == y.end || (x.at < x.end && (*x.at < *y.at || (*x.at == *y.at && x.order <= y.order)));
-        Run& r = take_x ? x : y;
-        const std::uint64_t key = *r.at++;
-        if (!first && key == previous) ++order[r.order]->stats.duplicates;
-        first = false;
-        previous = key;
-      }
     } else if (!runs.empty()) {
-      using Head = std::tuple<std::uint64_t, std::size_t, std::size_t>;  // (key, order, run)
-      std::priority_queue<Head, std::vector<Head>, std::greater<>> heap;
-      for (std::size_t i = 0; i < runs.size(); ++i) heap.emplace(*runs[i].at++, runs[i].order, i);
+      // A tournament of the runs (a loser tree): each key taken costs one comparison per
+      // level on its run's path, where a heap of (key, input, run) cost several moves and
+      // comparisons per level (15 ms for 1 GB in 40 files read by two threads).
+      const std::size_t k = runs.size();
+      std::size_t leaves = 1;
+      while (leaves < k) leaves *= 2;
+      auto before = [&](std::size_t a, std::size_t b) {  // run a's next key goes first
+        const bool a_done = a >= k || runs[a].at == runs[a].end;
+        const bool b_done = b >= k || runs[b].at == runs[b].end;
+        if (a_done || b_done) return !a_done && b_done;
+        if (*runs[a].at != *runs[b].at) return *runs[a].at < *runs[b].at;
+        return runs[a].order < runs[b].order;  // on equal keys the lower input comes first
+      };
+      std::vector<std::size_t> loser(leaves), winner(2 * leaves);
+      for (std::size_t i = 0; i < leaves; ++i) winner[leaves + i] = i;
+      for (std::size_t n = leaves - 1; n >= 1; --n) {
+        const std::size_t a = winner[2 * n], b = winner[2 * n + 1];
+        const bool a_first = before(a, b);
+        winner[n] = a_first ? a : b;
+        loser[n] = a_first ? b : a;
+      }
+      std::size_t w = winner[1];
       bool first = true;
       std::uint64_t previous = 0;
-      while (!heap.empty()) {
-        const auto [key, o, i] = heap.top();
-        heap.pop();
-        if (!first && key == previous) ++order[o]->stats.duplicates;  // a lower index has it
+      while (w < k && runs[w].at < runs[w].end) {
+        const std::uint64_t key = *runs[w].at++;
+        if (!first && key == previous) ++order[runs[w].order]->stats.duplicates;  // a lower index has it
         first = false;
         previous = key;
-        if (runs[i].at < runs[i].end) heap.emplace(*runs[i].at++, o, i);
+        for (std::size_t n = (leaves + w) / 2; n >= 1; n /= 2) {
+          if (before(loser[n], w)) std::swap(loser[n], w);
+        }
       }
     }
     stats.duplicates = 0;
