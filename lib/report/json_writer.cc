@@ -7,15 +7,24 @@ namespace azd::report::detail {
 
 void append_json_string(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Bytes that need no escape are copied in runs (one append per run, not a capacity check
+  // per byte): a report is mostly plain text.
+  auto plain = [](unsigned char c) { return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && c != 0xC2; };
   out->push_back('"');
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t j = i;
+    while (j < s.size() && plain(static_cast<unsigned char>(s[j]))) ++j;
+    out->append(s.data() + i, j - i);
+    if (j == s.size()) break;
+    i = j;
     const auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '"': *out += "\\\""; continue;
-      case '\\': *out += "\\\\"; continue;
-      case '\n': *out += "\\n"; continue;
-      case '\r': *out += "\\r"; continue;
-      case '\t': *out += "\\t"; continue;
+      case '"': *out += "\\\""; ++i; continue;
+      case '\\': *out += "\\\\"; ++i; continue;
+      case '\n': *out += "\\n"; ++i; continue;
+      case '\r': *out += "\\r"; ++i; continue;
+      case '\t': *out += "\\t"; ++i; continue;
       default: break;
     }
     if (c < 0x20 || c == 0x7f) {
@@ -31,8 +40,9 @@ void append_json_string(std::string* out, std::string_view s) {
       out->push_back(kHex[n & 0xF]);
       ++i;
     } else {
-      out->push_back(static_cast<char>(c));
+      out->push_back(static_cast<char>(c));  // 0xC2 starting another character
     }
+    ++i;
   }
   out->push_back('"');
 }

@@ -88,22 +88,32 @@ std::unique_ptr<FindingSink> make_printer(Format format, const PrinterOptions& o
   return nullptr;
 }
 
-std::string fill_placeholders(std::string_view text, const engine::Finding& f) {
+namespace {
+
+// The value of one placeholder, computed only when the text names it: remediation texts are
+// filled for every finding, several times each, and most of their pieces name none or one.
+bool placeholder_value(std::string_view name, const engine::Finding& f, std::string* out) {
   auto first = [](const std::vector<std::string>& v) { return v.empty() ? std::string() : v.front(); };
-  const std::pair<std::string_view, std::string> values[] = {
-      {"resource_group", f.resource_group},
-      {"resource_name", f.resource_name},
-      {"resource_id", f.resource_id},
-      {"subscription", f.subscription},
-      {"caller", first(f.callers)},
-      {"caller_ip", first(f.caller_ips)},
-      {"correlation_id", first(f.correlation_ids)},
-      {"operation", f.operation},
-      {"first_time", record::format_time(f.first)},
-      {"last_time", record::format_time(f.last)},
-  };
+  if (name == "resource_group") *out = f.resource_group;
+  else if (name == "resource_name") *out = f.resource_name;
+  else if (name == "resource_id") *out = f.resource_id;
+  else if (name == "subscription") *out = f.subscription;
+  else if (name == "caller") *out = first(f.callers);
+  else if (name == "caller_ip") *out = first(f.caller_ips);
+  else if (name == "correlation_id") *out = first(f.correlation_ids);
+  else if (name == "operation") *out = f.operation;
+  else if (name == "first_time") *out = record::format_time(f.first);
+  else if (name == "last_time") *out = record::format_time(f.last);
+  else return false;
+  return !out->empty();
+}
+
+}  // namespace
+
+std::string fill_placeholders(std::string_view text, const engine::Finding& f) {
   std::string out;
   out.reserve(text.size());
+  std::string value;
   std::size_t i = 0;
   while (i < text.size()) {
     const std::size_t open = text.find('{', i);
@@ -111,12 +121,7 @@ std::string fill_placeholders(std::string_view text, const engine::Finding& f) {
     const std::size_t close = text.find('}', open);
     if (close == std::string_view::npos) break;
     out.append(text.substr(i, open - i));
-    const std::string_view name = text.substr(open + 1, close - open - 1);
-    const std::string* replacement = nullptr;
-    for (const auto& [key, value] : values) {
-      if (key == name && !value.empty()) replacement = &value;
-    }
-    if (replacement) out += *replacement;
+    if (placeholder_value(text.substr(open + 1, close - open - 1), f, &value)) out += value;
     else out.append(text.substr(open, close - open + 1));
     i = close + 1;
   }
