@@ -807,13 +807,11 @@ bool follow(od::value v, std::string_view path, od::parser* parser, std::string*
   if (t != od::json_type::object) return false;
   od::object obj;
   if (v.get_object().get(obj)) return false;
-  FoldedKey want(head);
+  const FoldedKey want(head);
   for (auto field : obj) {
     od::field f;
     if (std::move(field).get(f)) return false;
-    if (FoldedKey(key_of(f)).view() == want.view()) {
-      return follow(f.value(), rest, parser, scratch, depth, out);
-    }
+    if (same_folded(key_of(f), want.view())) return follow(f.value(), rest, parser, scratch, depth, out);
   }
   return false;
 }
@@ -824,7 +822,7 @@ bool Reader::Impl::captured_raw_field(std::string_view dotted_path, std::string*
   *answered = false;
   if (!raw_shortcut || props_state == PropsCapture::unknown) return false;
   const auto dot = dotted_path.find('.');
-  if (dot == std::string_view::npos || FoldedKey(dotted_path.substr(0, dot)).view() != "properties") return false;
+  if (dot == std::string_view::npos || !detail::same_folded(dotted_path.substr(0, dot), "properties")) return false;
   std::string_view rest = dotted_path.substr(dot + 1);
   const auto dot2 = rest.find('.');
   const FoldedKey want(rest.substr(0, dot2));
@@ -835,11 +833,7 @@ bool Reader::Impl::captured_raw_field(std::string_view dotted_path, std::string*
   }
   const PropField* found = nullptr;
   for (const PropField& p : prop_fields) {
-    // Same length means no '_' to drop (the wanted key has none): compare in place, and
-    // fold only the rare key that is longer, instead of every key on every lookup.
-    const bool same = p.key.size() == want.view().size() ? iequals(p.key, want.view())
-                      : p.key.size() > want.view().size() && FoldedKey(p.key).view() == want.view();
-    if (same) {
+    if (detail::same_folded(p.key, want.view())) {
       found = &p;
       break;
     }

@@ -70,6 +70,15 @@ struct FoldedKey {
   }
 };
 
+/// Whether `key` folds (FoldedKey) to `folded`, which is already folded. A key of the same
+/// length cannot have had a '_' to drop, so it is compared in place; only a longer key is
+/// folded. Raw-field lookups compare every key on their path this way, for every rule that
+/// reads into a request body.
+inline bool same_folded(std::string_view key, std::string_view folded) {
+  if (key.size() == folded.size()) return base::iequals(key, folded);
+  return key.size() > folded.size() && FoldedKey(key).view() == folded;
+}
+
 /// The key of an object field as written (keys in Activity Logs never contain escapes; a key
 /// that does simply matches nothing).
 std::string_view key_of(od::field& f);
