@@ -957,12 +957,14 @@ ReadResult Reader::read(std::string_view text, const EventCallback& on_event) {
 }
 
 bool lines_streamable(std::string_view head, std::size_t* start) {
-  // Beyond doubt: the first record ends inside the window and a newline follows it.
-  // Anything less is read whole, where the sniffer sees all of it.
+  // Beyond doubt: the first record ends inside the window and a newline follows it, and the
+  // sniffer's decision did not depend on where the window ends (Sniffed::settled: its key
+  // walk can run past a first object that closes early, into keys that make the whole text
+  // an envelope). Anything less is read whole, where the sniffer sees all of it.
   const detail::Sniffed sniffed = detail::sniff(head);
   *start = sniffed.start;
-  return sniffed.shape == Shape::json_lines && value_end(head, sniffed.start) != std::string_view::npos &&
-         head.find('\n', sniffed.start) != std::string_view::npos;
+  return sniffed.shape == Shape::json_lines && sniffed.settled &&
+         value_end(head, sniffed.start) != std::string_view::npos && head.find('\n', sniffed.start) != std::string_view::npos;
 }
 
 ReadResult Reader::read_lines_block(std::string_view block, std::uint64_t offset, std::uint64_t line,
