@@ -75,6 +75,22 @@ report::InputReport unreadable(const std::string& path, std::string reason) {
   return rep;
 }
 
+// What one reading thread keeps from block to block.
+struct Worker {
+  explicit Worker(EventSink& s) : sink(s) { reader.set_lazy(sink.lazy); }
+  // Names the input the next events come from, when it changes.
+  void switch_to(const Job* job) {
+    if (current != job && sink.begin) sink.begin(job->path, job->index);
+    current = job;
+  }
+  EventSink& sink;
+  record::Reader reader;
+  std::string storage;                  // the block being read (swapped with the stream's buffer)
+  std::string chunk, repaired;          // a chunk read at its position, and its repair if needed
+  std::vector<std::uint32_t> newlines;  // where the block's lines end
+  const Job* current = nullptr;
+};
+
 // Shares the inputs out between reading threads. Everything here is guarded by `mutex`;
 // the reading itself happens outside it.
 class Scheduler {
@@ -88,28 +104,19 @@ class Scheduler {
   // left. With many files each thread mostly reads its own (no waiting on each other at
   // every block or file boundary); one large file still keeps every thread busy.
   void work(EventSink& sink) {
-    record::Reader reader;
-    reader.set_lazy(sink.lazy);
-    std::string storage;  // the block being read (swapped with the stream's buffer)
-    std::string chunk, repaired;  // a chunk read at its position, and its repair if needed
-    std::vector<std::uint32_t> newlines;  // where its lines end
-    const Job* current = nullptr;
-    auto switch_to = [&](const Job* job) {
-      if (current != job && sink.begin) sink.begin(job->path, job->index);
-      current = job;
-    };
+    Worker w(sink);
     Job* own = nullptr;  // the JSON Lines input this thread opened last
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       Job* block_of = own && !own->exhausted ? own : next_ >= jobs_.size() ? sharing() : nullptr;
       if (Job* job = block_of; job && job->chunked) {
-        read_chunk(job, lock, reader, sink, chunk, repaired, newlines, switch_to);
+        read_chunk(job, lock, w);
         continue;
       }
       if (Job* job = block_of) {
         std::string_view block;
         std::string err;
-        if (!job->stream.take_lines(&storage, &block, &err)) {
+        if (!job->stream.take_lines(&w.storage, &block, &err)) {
           job->exhausted = true;
           ++job->outstanding;  // the input is not finished until the failure is in its parts
           counted_.wait(lock, [&] { return job->counted == job->parts.size(); });
@@ -139,26 +146,14 @@ class Scheduler {
         // Counting here, outside the lock, overlaps with the next thread reading the next
         // block; the lock is held for the read alone (docs/performance.md, Threads).
         // The newlines' offsets are kept: the reader cuts the block's records at them.
-        const bool indexed = block.size() <= UINT32_MAX;
-        newlines.clear();
-        if (indexed) base::find_all(block, '\n', &newlines);
-        const std::uint64_t newline_count = indexed ? newlines.size() : base::count_byte(block, '\n');
+        const std::uint64_t newline_count = base::find_newlines(block, &w.newlines);
         lock.lock();
         counted_.wait(lock, [&] { return job->counted == index; });
         const std::uint64_t line = job->line;
         job->line += newline_count;
         ++job->counted;
         counted_.notify_all();
-        lock.unlock();
-        switch_to(job);
-        record::ReadResult part =
-            reader.read_lines_block(block, offset, line, start, sink.on_event, indexed ? &newlines : nullptr);
-        lock.lock();
-        job->parts[index] = std::move(part);
-        --job->outstanding;
-        block_bytes_ += block.size();
-        if (progress_) progress_->update(done_bytes_ + block_bytes_, job->path);
-        finish_if_read(job);
+        parse_block(job, index, block, offset, line, start, lock, w);
         continue;
       }
       if (next_ >= jobs_.size()) {
@@ -190,8 +185,8 @@ class Scheduler {
       }
       // Any other shape is read whole by this thread.
       lock.unlock();
-      switch_to(job);
-      record::ReadResult result = reader.read_stream(job->stream, sink.on_event);
+      w.switch_to(job);
+      record::ReadResult result = w.reader.read_stream(job->stream, sink.on_event);
       job->report.path = job->path;
       fill_report(&job->report, std::move(result), job->stream);
       job->stream = input::Stream();  // unmap or free the input now
@@ -207,10 +202,7 @@ class Scheduler {
   // line the block before left unfinished when its turn in the count comes (the count
   // gives its offset and first line), then parsed outside the lock. A chunk that cannot be
   // read ends the input there: the blocks before it stay, the chunks after are dropped.
-  template <typename SwitchTo>
-  void read_chunk(Job* job, std::unique_lock<std::mutex>& lock, record::Reader& reader, EventSink& sink,
-                  std::string& chunk, std::string& repaired, std::vector<std::uint32_t>& newlines,
-                  SwitchTo& switch_to) {
+  void read_chunk(Job* job, std::unique_lock<std::mutex>& lock, Worker& w) {
     const std::size_t index = job->parts.size();
     job->parts.emplace_back();
     const std::uint64_t pos = job->next;
@@ -220,9 +212,9 @@ class Scheduler {
     if (last) job->exhausted = true;
     ++job->outstanding;
     lock.unlock();
-    if (chunk.size() < kCarryRoom + n + input::kPadding) chunk.resize(kCarryRoom + n + input::kPadding);
+    if (w.chunk.size() < kCarryRoom + n + input::kPadding) w.chunk.resize(kCarryRoom + n + input::kPadding);
     std::string err;
-    const bool ok = job->stream.read_at(pos, chunk.data() + kCarryRoom, n, &err);
+    const bool ok = job->stream.read_at(pos, w.chunk.data() + kCarryRoom, n, &err);
     lock.lock();
     counted_.wait(lock, [&] { return job->counted == index; });
     if (job->failed || !ok) {
@@ -238,11 +230,8 @@ class Scheduler {
     // This block is next in the count: the carry is this thread's until it is counted.
     std::string_view block;
     std::uint64_t invalid = 0;
-    input::join_chunk(&chunk, kCarryRoom, n, last, &job->carry, &repaired, &block, &invalid);
-    const bool indexed = block.size() <= UINT32_MAX;  // (a line of 4 GiB carried along)
-    newlines.clear();
-    if (indexed) base::find_all(block, '\n', &newlines);
-    const std::uint64_t newline_count = indexed ? newlines.size() : base::count_byte(block, '\n');
+    input::join_chunk(&w.chunk, kCarryRoom, n, last, &job->carry, &w.repaired, &block, &invalid);
+    const std::uint64_t newline_count = base::find_newlines(block, &w.newlines);
     lock.lock();
     const std::uint64_t offset = job->offset, line = job->line;
     job->offset += block.size();
@@ -250,9 +239,17 @@ class Scheduler {
     job->stream.note_chunk(n, invalid);
     ++job->counted;
     counted_.notify_all();
+    parse_block(job, index, block, offset, line, 0, lock, w);
+  }
+
+  // The end of every block of a shared input, entered and left under the lock: the block
+  // (counted, its newlines in w.newlines) is parsed outside the lock, and its result is
+  // stored as part `index` of the input.
+  void parse_block(Job* job, std::size_t index, std::string_view block, std::uint64_t offset, std::uint64_t line,
+                   std::size_t start, std::unique_lock<std::mutex>& lock, Worker& w) {
     lock.unlock();
-    switch_to(job);
-    record::ReadResult part = reader.read_lines_block(block, offset, line, 0, sink.on_event, indexed ? &newlines : nullptr);
+    w.switch_to(job);
+    record::ReadResult part = w.reader.read_lines_block(block, offset, line, start, w.sink.on_event, &w.newlines);
     lock.lock();
     job->parts[index] = std::move(part);
     --job->outstanding;

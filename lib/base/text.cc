@@ -185,6 +185,13 @@ void find_all(std::string_view s, char c, std::vector<std::uint32_t>* at) {
   }
 }
 
+std::uint64_t find_newlines(std::string_view block, std::vector<std::uint32_t>* at) {
+  at->clear();
+  if (block.size() > UINT32_MAX) return count_byte(block, '\n');
+  find_all(block, '\n', at);
+  return at->size();
+}
+
 std::uint64_t count_byte(std::string_view s, char c) {
   // Per-byte counters (0 - 0xFF per match) summed with SAD every 255 steps, before any can
   // wrap: no popcount, which without -mpopcnt is a libgcc call per step.

@@ -49,6 +49,12 @@ std::uint64_t count_byte(std::string_view s, char c);
 /// for both its line count and its records.
 void find_all(std::string_view s, char c, std::vector<std::uint32_t>* at);
 
+/// The newlines of a block of JSON Lines: their offsets into `at` (cleared first) for the
+/// reader to cut records at, and how many there are. A block of 4 GiB or more (one line that
+/// long) is only counted and `at` left empty: its offsets do not fit, and the reader finds
+/// its own way through such a block (Reader::read_lines_block ignores the offsets).
+std::uint64_t find_newlines(std::string_view block, std::vector<std::uint32_t>* at);
+
 /// A fast 64-bit hash of bytes for in-memory keys (duplicate detection hashes every event
 /// it sees, whole records where there is no event id). Not for anything printed: keys are
 /// salted with a per-process random seed, so a record crafted to collide with another one

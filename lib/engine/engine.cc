@@ -550,15 +550,11 @@ struct Engine::Impl {
       }
       order.push_back(&in);
     }
-    if (runs.size() == 1) {
-      // One engine, one input: the copies of a key are neighbours.
-      const Run& r = runs.front();
-      std::uint64_t& dups = order[r.order]->stats.duplicates;
-      for (const std::uint64_t* p = r.at + 1; p < r.end; ++p) dups += *p == p[-1];
-    } else if (!runs.empty()) {
+    if (!runs.empty()) {
       // A tournament of the runs (a loser tree): each key taken costs one comparison per
       // level on its run's path, where a heap of (key, input, run) cost several moves and
-      // comparisons per level (15 ms for 1 GB in 40 files read by two threads).
+      // comparisons per level (15 ms for 1 GB in 40 files read by two threads). One run
+      // (one engine, one input) has no levels: its keys are walked in order.
       const std::size_t k = runs.size();
       std::size_t leaves = 1;
       while (leaves < k) leaves *= 2;

@@ -1015,12 +1015,11 @@ ReadResult Reader::read_stream(input::Stream& in, const EventCallback& on_event)
         break;
       }
       if (block.empty()) break;
-      newlines.clear();
-      if (block.size() <= UINT32_MAX) base::find_all(block, '\n', &newlines);
-      parts.push_back(read_lines_block(block, offset, line, start, on_event, block.size() <= UINT32_MAX ? &newlines : nullptr));
+      const std::uint64_t newline_count = base::find_newlines(block, &newlines);
+      parts.push_back(read_lines_block(block, offset, line, start, on_event, &newlines));
       start = 0;
       offset += block.size();
-      line += block.size() <= UINT32_MAX ? newlines.size() : base::count_byte(block, '\n');
+      line += newline_count;
     }
     return merge_results(std::move(parts));
   }
