@@ -572,6 +572,32 @@ TEST_CASE("duplicates are counted exactly among thousands of events, however eng
   }
 }
 
+TEST_CASE("duplicates counted on several threads, by key range, are those counted on one", "[engine][dedup][threads]") {
+  // Enough keys that finish() splits them between threads (4,096 per thread at least).
+  auto c = catalog_of({{"W-1", kBurstRule}});
+  std::string a, b;
+  for (int i = 0; i < 5000; ++i) a += vm_delete(i, i);     // 10,000 records
+  for (int i = 2500; i < 7500; ++i) b += vm_delete(i, i);  // 10,000, of which 5,000 are in a
+  std::string expected;
+  for (const unsigned threads : {1U, 2U, 3U, 8U}) {
+    INFO(threads << " threads");
+    engine::EngineOptions o;
+    o.threads = threads;
+    engine::Engine x(c, o), y(c, o);
+    test::feed(x, {b, a + b}, 0);  // inputs 0 and 1...
+    test::feed(y, {a}, 2);         // ...and 2, in another engine
+    x.merge(std::move(y));
+    const std::string got = digest(x.finish());
+    if (expected.empty()) expected = got;
+    CHECK(got == expected);
+    const std::vector<std::uint64_t> counts = {x.input_stats(0).duplicates, x.input_stats(1).duplicates,
+                                               x.input_stats(2).duplicates};
+    // Input 1 repeats b whole and half of a; input 2 repeats all of a.
+    CHECK(counts == std::vector<std::uint64_t>{0, 15000, 10000});
+    CHECK(x.stats().duplicates == 25000);
+  }
+}
+
 TEST_CASE("events outside since/until are counted per input and never as duplicates", "[engine][dedup][range]") {
   auto c = catalog_of({{"W-1", kBurstRule}});
   const std::string text = five_deletes();
