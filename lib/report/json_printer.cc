@@ -30,6 +30,7 @@ class JsonPrinter final : public DocumentPrinter {
       w.begin_object();
       write_finding_members(w, *f);
       w.end_object();
+      spill(&text);
     }
     w.end_array();
     w.key("summary");

@@ -17,6 +17,16 @@ class DocumentPrinter : public FindingSink {
   void finding(const engine::Finding& f) override { findings_.push_back(&f); }
 
  protected:
+  // Writes out the document so far once it is large, so a report of many findings goes out
+  // in pieces rather than built whole: its string's regrowth (copies and fresh pages) cost
+  // 4-5 ms at the end of a scan with 275 findings, on one thread after all the reading.
+  void spill(std::string* text) {
+    if (text->size() < kSpillBytes) return;
+    emit(out_, *text);
+    text->clear();
+  }
+  static constexpr std::size_t kSpillBytes = std::size_t{64} << 10;
+
   std::FILE* out_;
   RunInfo run_;
   std::vector<InputReport> inputs_;

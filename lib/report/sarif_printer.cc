@@ -162,7 +162,10 @@ class SarifPrinter final : public DocumentPrinter {
     w.end_array();
     w.key("results");
     w.begin_array();
-    for (const engine::Finding* f : findings_) write_result(w, *f, index[f->rule->id]);
+    for (const engine::Finding* f : findings_) {
+      write_result(w, *f, index[f->rule->id]);
+      spill(&text);
+    }
     w.end_array();
     w.end_object();
     w.end_array();
