@@ -102,13 +102,11 @@ int run_scan(const Options& opt) {
   // engine per reading thread; the engines are merged once everything is read. An input's
   // index for the engine is the position of its report in `inputs`.
   const unsigned threads = opt.threads > 0 ? opt.threads : default_threads();
-  engine::EngineOptions engine_options = controls.engine_options();
-  engine_options.threads = threads;  // for finish()
   std::vector<std::unique_ptr<engine::Engine>> engines;
   std::vector<report::Summary> spans(threads);  // each thread's event time span
   std::vector<EventSink> sinks(threads);
   for (unsigned i = 0; i < threads; ++i) {
-    engines.push_back(std::make_unique<engine::Engine>(rules, engine_options));
+    engines.push_back(std::make_unique<engine::Engine>(rules, controls.engine_options()));
     engine::Engine& engine = *engines.back();
     report::Summary& span = spans[i];
     sinks[i].begin = [&engine](const std::string& path, std::size_t index) { engine.begin_input(path, index); };

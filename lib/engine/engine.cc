@@ -11,11 +11,10 @@
 #include <iterator>
 #include <map>
 #include <set>
-#include <system_error>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 
+#include "base/key_set.h"
 #include "base/text.h"
 
 namespace azd::engine {
@@ -399,82 +398,46 @@ struct Run {
   std::size_t order;
 };
 
-// Where slice p of `parts` equal slices of the 64-bit key space starts.
-std::uint64_t slice_start(std::size_t p, std::size_t parts) {
-  return (~std::uint64_t{0} / parts) * p;
-}
-
-// Walks every run at once in (key, position) order: the first copy of a key met is the kept
-// one, and every later copy adds one to (*duplicates)[position of its input].
-// A tournament of the runs (a loser tree): each key taken costs one comparison per level on
-// its run's path, where a heap of (key, input, run) cost several moves and comparisons per
-// level. One run has no levels: its keys are walked in order.
-void count_runs(std::vector<Run>& runs, std::vector<std::uint64_t>* duplicates) {
-  if (runs.empty()) return;
-  const std::size_t k = runs.size();
-  std::size_t leaves = 1;
-  while (leaves < k) leaves *= 2;
-  auto before = [&](std::size_t a, std::size_t b) {  // run a's next key goes first
-    const bool a_done = a >= k || runs[a].at == runs[a].end;
-    const bool b_done = b >= k || runs[b].at == runs[b].end;
-    if (a_done || b_done) return !a_done && b_done;
-    if (*runs[a].at != *runs[b].at) return *runs[a].at < *runs[b].at;
-    return runs[a].order < runs[b].order;  // on equal keys the lower input comes first
-  };
-  std::vector<std::size_t> loser(leaves), winner(2 * leaves);
-  for (std::size_t i = 0; i < leaves; ++i) winner[leaves + i] = i;
-  for (std::size_t n = leaves - 1; n >= 1; --n) {
-    const std::size_t a = winner[2 * n], b = winner[2 * n + 1];
-    const bool a_first = before(a, b);
-    winner[n] = a_first ? a : b;
-    loser[n] = a_first ? b : a;
-  }
-  std::size_t w = winner[1];
-  bool first = true;
-  std::uint64_t previous = 0;
-  while (w < k && runs[w].at < runs[w].end) {
-    const std::uint64_t key = *runs[w].at++;
-    if (!first && key == previous) ++(*duplicates)[runs[w].order];  // a lower position has it
-    first = false;
-    previous = key;
-    for (std::size_t n = (leaves + w) / 2; n >= 1; n /= 2) {
-      if (before(loser[n], w)) std::swap(loser[n], w);
+// Counts the copies among sorted runs of keys: of all copies of a key, the one in the run
+// with the lowest position is kept, and every other copy adds one to
+// (*duplicates)[position of its run]. Runs come in ascending position; runs of one input
+// (read by several threads) share its position.
+//
+// The keys are uniform hashes, so the key range is cut into buckets of about 2,048 keys;
+// each bucket's keys, taken run by run in ascending position, go through a small hash set
+// that stays in the CPU's cache: the first copy inserted is the kept one, a copy found is a
+// duplicate. Each key costs a sequential read and one probe. (The loser tree this replaces
+// compared each key once per level with a branch that missed about every other time:
+// 33 ns per key, 12 ms for 1 GB in 40 files.)
+void count_runs(std::vector<Run> runs, std::vector<std::uint64_t>* duplicates) {
+  std::size_t total = 0;
+  for (const Run& r : runs) total += static_cast<std::size_t>(r.end - r.at);
+  if (total == 0) return;
+  constexpr std::size_t kKeysPerBucket = 2048;
+  const std::uint64_t buckets = std::bit_ceil(std::max<std::size_t>(1, total / kKeysPerBucket));
+  const std::uint64_t step = ~std::uint64_t{0} / buckets;
+  std::vector<const std::uint64_t*> stop(runs.size());
+  base::KeySet set;
+  for (std::uint64_t b = 0; b < buckets; ++b) {
+    const bool last = b + 1 == buckets;  // (takes the few keys past buckets * step too)
+    const std::uint64_t bound = step * (b + 1);
+    std::size_t count = 0;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      const std::uint64_t* e = runs[r].end;
+      if (!last) {
+        e = runs[r].at;
+        while (e < runs[r].end && *e < bound) ++e;
+      }
+      stop[r] = e;
+      count += static_cast<std::size_t>(e - runs[r].at);
     }
-  }
-}
-
-// Runs work(0) .. work(parts - 1), each part on its own thread but the last, which runs on
-// the calling thread. A part whose thread the system refuses, or that fails on its thread
-// (out of memory), is run again on the calling thread, where a failure reaches the caller:
-// slower, same result.
-template <typename Work>
-void run_parts(std::size_t parts, const Work& work) {
-  std::vector<std::thread> threads;
-  std::vector<char> done(parts, 0);
-  std::size_t p = 0;
-  for (; p + 1 < parts; ++p) {
-    try {
-      threads.emplace_back([&work, &done, p] {
-        try {
-          work(p);
-          done[p] = 1;
-        } catch (...) {
-        }
-      });
-    } catch (const std::system_error&) {
-      break;
+    set.clear(count);
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      for (const std::uint64_t* k = runs[r].at; k < stop[r]; ++k) {
+        if (!set.insert(*k)) ++(*duplicates)[runs[r].order];  // a run of a lower (or the same) position has it
+      }
+      runs[r].at = stop[r];
     }
-  }
-  for (std::size_t q = p; q < parts; ++q) {
-    try {  // (nothing may leave before the threads are joined)
-      work(q);
-      done[q] = 1;
-    } catch (...) {
-    }
-  }
-  for (std::thread& t : threads) t.join();
-  for (std::size_t q = 0; q < parts; ++q) {
-    if (!done[q]) work(q);
   }
 }
 
@@ -502,7 +465,7 @@ struct Engine::Impl {
   // One input's counts and the duplicate keys of its in-range events (until finish()).
   // Keys are compared only in finish(): each engine's own keys are one run, sorted on its
   // reading thread (prepare_merge()); merge() adds the other engines' runs without joining
-  // them, and count_duplicates() walks all runs at once.
+  // them, and count_duplicates() counts all runs together, bucket by bucket of key values.
   struct InputState {
     InputStats stats;
     std::vector<std::uint64_t> keys;  // this engine's, in arrival order until sorted
@@ -616,50 +579,29 @@ struct Engine::Impl {
 
   // Sets each input's duplicates: of all copies of a key, the one in the lowest input index
   // is kept (which copy within that input does not change the counts); every other copy is
-  // a duplicate of its own input. Each input's keys are sorted in place, then merged in
-  // (key, index) order, so memory stays one key per event however many inputs there are.
+  // a duplicate of its own input. Each input's keys are sorted in place and counted with
+  // every other run (count_runs()), so memory stays one key per event however many inputs
+  // there are.
   void count_duplicates() {
     std::vector<InputState*> order;  // ascending index
     std::vector<Run> runs;
-    std::size_t keys = 0;
     for (auto& [index, in] : inputs) {
-      in.stats.duplicates = 0;
       if (!in.sorted) sort_keys(&in.keys);
       in.sorted = true;
       if (!in.keys.empty()) runs.push_back({in.keys.data(), in.keys.data() + in.keys.size(), order.size()});
       for (const std::vector<std::uint64_t>& r : in.runs) {
         if (!r.empty()) runs.push_back({r.data(), r.data() + r.size(), order.size()});
       }
-      keys += in.keys.size();
-      for (const std::vector<std::uint64_t>& r : in.runs) keys += r.size();
       order.push_back(&in);
     }
-    // The keys are hashes, uniform over 64 bits: each thread takes an equal slice of the key
-    // space, and no key is in two slices, so the slices are counted apart and their counts
-    // added. (Walked on one thread, the runs of 1 GB in 40 files took 15 ms of a 0.35 s
-    // scan on two threads, all of it after the reading.)
-    constexpr std::size_t kKeysPerThread = 4096;  // a thread costs about as much as walking this many
-    const std::size_t parts = std::clamp<std::size_t>(keys / kKeysPerThread, 1, std::max(1U, options.threads));
-    std::vector<std::vector<Run>> slices(parts);
-    std::vector<std::vector<std::uint64_t>> counts(parts, std::vector<std::uint64_t>(order.size(), 0));
-    for (std::size_t p = 0; p < parts; ++p) {
-      const std::uint64_t lo = slice_start(p, parts), hi = slice_start(p + 1, parts);
-      const bool last = p + 1 == parts;
-      for (const Run& r : runs) {
-        const std::uint64_t* from = std::lower_bound(r.at, r.end, lo);
-        const std::uint64_t* to = last ? r.end : std::lower_bound(from, r.end, hi);
-        if (from != to) slices[p].push_back({from, to, r.order});
-      }
-    }
-    run_parts(parts, [&](std::size_t p) { count_runs(slices[p], &counts[p]); });
+    std::vector<std::uint64_t> counts(order.size(), 0);
+    count_runs(std::move(runs), &counts);
     stats.duplicates = 0;
     for (std::size_t i = 0; i < order.size(); ++i) {
-      for (std::size_t p = 0; p < parts; ++p) order[i]->stats.duplicates += counts[p][i];
-    }
-    for (auto& [index, in] : inputs) {
-      stats.duplicates += in.stats.duplicates;
-      std::vector<std::uint64_t>().swap(in.keys);
-      std::vector<std::vector<std::uint64_t>>().swap(in.runs);
+      order[i]->stats.duplicates = counts[i];
+      stats.duplicates += counts[i];
+      std::vector<std::uint64_t>().swap(order[i]->keys);
+      std::vector<std::vector<std::uint64_t>>().swap(order[i]->runs);
     }
   }
 

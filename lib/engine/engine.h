@@ -79,9 +79,6 @@ struct EngineOptions {
   Ticks since = record::kNoTime, until = record::kNoTime;
   /// Rules to run (nullptr: every rule of the catalog).
   std::function<bool(const catalog::Detection&)> select;
-  /// Threads finish() may use for what needs every event at once (counting duplicates,
-  /// split by key range). The findings and counts are the same for any number.
-  unsigned threads = 1;
 };
 
 /// Runs every rule of a catalog over events. Feed events with on_event() (any order, any

@@ -572,30 +572,39 @@ TEST_CASE("duplicates are counted exactly among thousands of events, however eng
   }
 }
 
-TEST_CASE("duplicates counted on several threads, by key range, are those counted on one", "[engine][dedup][threads]") {
-  // Enough keys that finish() splits them between threads (4,096 per thread at least).
+TEST_CASE("duplicates are counted exactly among tens of thousands of events, bucket by bucket", "[engine][dedup][merge]") {
+  // Enough keys that finish() counts them in many buckets of key values (about 2,048 keys
+  // each), from runs of several engines.
   auto c = catalog_of({{"W-1", kBurstRule}});
   std::string a, b;
   for (int i = 0; i < 5000; ++i) a += vm_delete(i, i);     // 10,000 records
   for (int i = 2500; i < 7500; ++i) b += vm_delete(i, i);  // 10,000, of which 5,000 are in a
-  std::string expected;
-  for (const unsigned threads : {1U, 2U, 3U, 8U}) {
-    INFO(threads << " threads");
-    engine::EngineOptions o;
-    o.threads = threads;
-    engine::Engine x(c, o), y(c, o);
-    test::feed(x, {b, a + b}, 0);  // inputs 0 and 1...
-    test::feed(y, {a}, 2);         // ...and 2, in another engine
-    x.merge(std::move(y));
-    const std::string got = digest(x.finish());
-    if (expected.empty()) expected = got;
-    CHECK(got == expected);
-    const std::vector<std::uint64_t> counts = {x.input_stats(0).duplicates, x.input_stats(1).duplicates,
-                                               x.input_stats(2).duplicates};
-    // Input 1 repeats b whole and half of a; input 2 repeats all of a.
-    CHECK(counts == std::vector<std::uint64_t>{0, 15000, 10000});
-    CHECK(x.stats().duplicates == 25000);
-  }
+  engine::Engine one(c);
+  test::feed(one, {b, a + b, a});
+  const std::string expected = digest(one.finish());
+  auto counts = [](const engine::Engine& e) {
+    return std::vector<std::uint64_t>{e.input_stats(0).duplicates, e.input_stats(1).duplicates,
+                                      e.input_stats(2).duplicates};
+  };
+  // Input 1 repeats b whole and half of a; input 2 repeats all of a.
+  const std::vector<std::uint64_t> want = {0, 15000, 10000};
+  CHECK(counts(one) == want);
+  CHECK(one.stats().duplicates == 25000);
+
+  // The same inputs in three engines, input 1 split between two of them, merged.
+  const std::vector<std::string> lines = lines_of(b);
+  const auto half = lines.begin() + static_cast<std::ptrdiff_t>(lines.size() / 2);
+  engine::Engine x(c), y(c), z(c);
+  test::feed(x, {b}, 0);
+  test::feed(y, {a + join({lines.begin(), half})}, 1);
+  test::feed(z, {join({half, lines.end()})}, 1);
+  test::feed(z, {a}, 2);
+  y.prepare_merge();
+  x.merge(std::move(z));
+  x.merge(std::move(y));
+  CHECK(digest(x.finish()) == expected);
+  CHECK(counts(x) == want);
+  CHECK(x.stats().duplicates == 25000);
 }
 
 TEST_CASE("events outside since/until are counted per input and never as duplicates", "[engine][dedup][range]") {
