@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "base/key_set.h"
+#include "base/hash_keys.h"
 #include "base/text.h"
 
 namespace azd::engine {
@@ -356,16 +356,17 @@ constexpr std::string_view kResourceGroupDelete = "Microsoft.Resources/subscript
 
 // Sorts duplicate keys (one per event: hundreds of thousands per file). They are hashes
 // with a secret seed, so their top bits are uniform: one in-place pass distributes them into
-// buckets by their top bits (American flag sort; about four keys per bucket, at most 65,536
-// buckets), and each bucket is then sorted on its own. No second array of keys: memory
-// stays 8 bytes per event (a least-significant-digit radix sort needs 16).
-void sort_keys(std::vector<std::uint64_t>* keys) {
-  std::vector<std::uint64_t>& a = *keys;
+// buckets by their top bits (American flag sort; about four keys per bucket, at most 16,384
+// buckets, whose two index arrays stay within 256 KB: 65,536 cost 190 page faults more per
+// GB and were no faster), and each bucket is then sorted on its own. No second array of
+// keys: memory stays 8 bytes per event (a least-significant-digit radix sort needs 16).
+void sort_keys(base::KeyArray* keys) {
+  base::KeyArray& a = *keys;
   if (a.size() < 1024) {  // (the bucket arrays cost about as much as sorting this many)
     std::sort(a.begin(), a.end());
     return;
   }
-  const unsigned kBits = std::clamp(static_cast<unsigned>(std::bit_width(a.size())) - 3, 8U, 16U);
+  const unsigned kBits = std::clamp(static_cast<unsigned>(std::bit_width(a.size())) - 3, 8U, 14U);
   const std::size_t kBuckets = std::size_t{1} << kBits;
   auto bucket = [kBits](std::uint64_t k) { return static_cast<std::size_t>(k >> (64 - kBits)); };
   std::vector<std::size_t> next(kBuckets + 1, 0), end(kBuckets, 0);
@@ -468,9 +469,9 @@ struct Engine::Impl {
   // them, and count_duplicates() counts all runs together, bucket by bucket of key values.
   struct InputState {
     InputStats stats;
-    std::vector<std::uint64_t> keys;  // this engine's, in arrival order until sorted
+    base::KeyArray keys;              // this engine's, in arrival order until sorted
     bool sorted = true;               // keys are in ascending order
-    std::vector<std::vector<std::uint64_t>> runs;  // sorted keys of merged engines
+    std::vector<base::KeyArray> runs;  // sorted keys of merged engines
   };
   std::string input;
   std::size_t input_index = 0;
@@ -589,7 +590,7 @@ struct Engine::Impl {
       if (!in.sorted) sort_keys(&in.keys);
       in.sorted = true;
       if (!in.keys.empty()) runs.push_back({in.keys.data(), in.keys.data() + in.keys.size(), order.size()});
-      for (const std::vector<std::uint64_t>& r : in.runs) {
+      for (const base::KeyArray& r : in.runs) {
         if (!r.empty()) runs.push_back({r.data(), r.data() + r.size(), order.size()});
       }
       order.push_back(&in);
@@ -600,8 +601,8 @@ struct Engine::Impl {
     for (std::size_t i = 0; i < order.size(); ++i) {
       order[i]->stats.duplicates = counts[i];
       stats.duplicates += counts[i];
-      std::vector<std::uint64_t>().swap(order[i]->keys);
-      std::vector<std::vector<std::uint64_t>>().swap(order[i]->runs);
+      order[i]->keys.release();
+      std::vector<base::KeyArray>().swap(order[i]->runs);
     }
   }
 
@@ -942,7 +943,7 @@ void Engine::merge(Engine&& other) {
     // Runs are kept apart (count_duplicates() walks them together), so merging moves no keys.
     if (!theirs.sorted) sort_keys(&theirs.keys);
     if (!theirs.keys.empty()) mine.runs.push_back(std::move(theirs.keys));
-    for (std::vector<std::uint64_t>& r : theirs.runs) mine.runs.push_back(std::move(r));
+    for (base::KeyArray& r : theirs.runs) mine.runs.push_back(std::move(r));
   }
   o.inputs.clear();
   o.current = nullptr;

@@ -5,7 +5,7 @@
 #include <set>
 #include <vector>
 
-#include "base/key_set.h"
+#include "base/hash_keys.h"
 
 using azd::base::KeySet;
 
