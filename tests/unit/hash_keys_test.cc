@@ -74,3 +74,22 @@ TEST_CASE("a key set agrees with std::set on random batches with many copies", "
     CHECK(set.size() == model.size());
   }
 }
+
+TEST_CASE("a key array keeps every key in order as it grows, and moves without copying", "[base][keyset]") {
+  azd::base::KeyArray a;
+  CHECK(a.empty());
+  for (std::uint64_t i = 0; i < 300000; ++i) a.push_back(i * 7919);
+  REQUIRE(a.size() == 300000);
+  bool in_order = true;
+  for (std::uint64_t i = 0; i < a.size(); ++i) in_order = in_order && a[i] == i * 7919;
+  CHECK(in_order);
+  const std::uint64_t* at = a.data();
+  azd::base::KeyArray b(std::move(a));
+  CHECK(b.data() == at);
+  CHECK(b.size() == 300000);
+  CHECK(a.empty());  // NOLINT(bugprone-use-after-move): a moved-from array is empty
+  a.push_back(1);    // and usable
+  CHECK(a.size() == 1);
+  b.release();
+  CHECK(b.empty());
+}
