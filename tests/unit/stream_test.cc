@@ -3,7 +3,11 @@
 // the same issues, the same counts.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <initializer_list>
 #include <random>
 #include <string>
@@ -642,4 +646,37 @@ TEST_CASE("numbers and literals cut by a window end are read whole, as in a whol
     INFO("window " << window);
     CHECK(read_streamed("\n" + text, window) == whole);
   }
+}
+
+TEST_CASE("a file that becomes shorter while its chunks are read gives an error, not a short read", "[stream]") {
+  char name[] = "/tmp/azd_shrink_XXXXXX";
+  const int fd = mkstemp(name);
+  REQUIRE(fd >= 0);
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += R"({"operationName":"x","n":)" + std::to_string(i) + "}\n";
+  REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fd);
+
+  input::OpenOptions opt;
+  opt.window = 256;
+  input::Stream s;
+  std::string err, storage, carry;
+  REQUIRE(s.open(name, opt, &err));
+  std::string_view block;
+  REQUIRE(s.take_lines(&storage, &block, &err));
+  REQUIRE(s.chunkable());
+  std::uint64_t pos = 0, end = 0;
+  s.begin_chunks(&carry, &pos, &end);
+  REQUIRE(end == text.size());
+  std::string buf(4096, '\0');
+  REQUIRE(s.read_at(pos, buf.data(), 100, &err));  // before the cut: read as usual
+
+  REQUIRE(::truncate(name, static_cast<off_t>(text.size() / 2)) == 0);
+  // A chunk that straddles the new end, and one wholly past it.
+  CHECK_FALSE(s.read_at(text.size() / 2 - 50, buf.data(), 100, &err));
+  CHECK(err.find("became shorter") != std::string::npos);
+  err.clear();
+  CHECK_FALSE(s.read_at(text.size() - 100, buf.data(), 100, &err));
+  CHECK(err.find("became shorter") != std::string::npos);
+  std::remove(name);
 }
