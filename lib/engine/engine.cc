@@ -354,42 +354,9 @@ bool inside_scope(std::string_view resource_id, const std::string& scope) {
 
 constexpr std::string_view kResourceGroupDelete = "Microsoft.Resources/subscriptions/resourceGroups/delete";
 
-// Sorts duplicate keys (one per event: hundreds of thousands per file). They are hashes
-// with a secret seed, so their top bits are uniform: one in-place pass distributes them into
-// buckets by their top bits (American flag sort; about four keys per bucket, at most 16,384
-// buckets, whose two index arrays stay within 256 KB: 65,536 cost 190 page faults more per
-// GB and were no faster), and each bucket is then sorted on its own. No second array of
-// keys: memory stays 8 bytes per event (a least-significant-digit radix sort needs 16).
-void sort_keys(base::KeyArray* keys) {
-  base::KeyArray& a = *keys;
-  if (a.size() < 1024) {  // (the bucket arrays cost about as much as sorting this many)
-    std::sort(a.begin(), a.end());
-    return;
-  }
-  const unsigned kBits = std::clamp(static_cast<unsigned>(std::bit_width(a.size())) - 3, 8U, 14U);
-  const std::size_t kBuckets = std::size_t{1} << kBits;
-  auto bucket = [kBits](std::uint64_t k) { return static_cast<std::size_t>(k >> (64 - kBits)); };
-  std::vector<std::size_t> next(kBuckets + 1, 0), end(kBuckets, 0);
-  for (std::uint64_t k : a) ++next[bucket(k) + 1];
-  for (std::size_t b = 0; b < kBuckets; ++b) {
-    next[b + 1] += next[b];
-    end[b] = next[b + 1];
-  }
-  // Each key is moved straight to the next free slot of its bucket; the key it displaces
-  // goes on to its own bucket, until one belongs where the cycle started.
-  for (std::size_t b = 0; b < kBuckets; ++b) {
-    while (next[b] < end[b]) {
-      std::uint64_t v = a[next[b]];
-      for (std::size_t d = bucket(v); d != b; d = bucket(v)) std::swap(v, a[next[d]++]);
-      a[next[b]++] = v;
-    }
-  }
-  std::size_t from = 0;
-  for (std::size_t b = 0; b < kBuckets; ++b) {
-    std::sort(a.begin() + static_cast<std::ptrdiff_t>(from), a.begin() + static_cast<std::ptrdiff_t>(end[b]));
-    from = end[b];
-  }
-}
+// Sorts an engine's duplicate keys in place (base::sort_keys: no second array, so memory
+// stays 8 bytes per event).
+void sort_keys(base::KeyArray* keys) { base::sort_keys(keys->data(), keys->size()); }
 
 // A sorted run of duplicate keys, and the position of its input among all inputs (ascending
 // index): on equal keys the lower position holds the kept copy.
