@@ -22,6 +22,7 @@ class JsonPrinter final : public DocumentPrinter {
       w.begin_object();
       write_input_members(w, in);
       w.end_object();
+      spill(&text);
     }
     w.end_array();
     w.key("findings");

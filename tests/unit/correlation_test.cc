@@ -607,6 +607,27 @@ TEST_CASE("duplicates are counted exactly among tens of thousands of events, buc
   CHECK(x.stats().duplicates == 25000);
 }
 
+TEST_CASE("duplicates among hundreds of small inputs are counted exactly", "[engine][dedup]") {
+  // Many short runs (a folder of small hourly files): finish() then counts in fewer, larger
+  // buckets. Input i holds records i .. i + 39 (two per VM delete), so each input but the
+  // first repeats all of its predecessor's but the first VM's two records.
+  auto c = catalog_of({{"W-1", kBurstRule}});
+  std::vector<std::string> inputs;
+  for (int i = 0; i < 400; ++i) {
+    std::string text;
+    for (int k = i; k < i + 20; ++k) text += vm_delete(k, k);
+    inputs.push_back(text);
+  }
+  engine::Engine e(c);
+  test::feed(e, inputs);
+  e.finish();
+  CHECK(e.input_stats(0).duplicates == 0);
+  bool all = true;
+  for (std::size_t i = 1; i < inputs.size(); ++i) all = all && e.input_stats(i).duplicates == 38;
+  CHECK(all);
+  CHECK(e.stats().duplicates == 399 * 38);
+}
+
 TEST_CASE("events outside since/until are counted per input and never as duplicates", "[engine][dedup][range]") {
   auto c = catalog_of({{"W-1", kBurstRule}});
   const std::string text = five_deletes();
