@@ -7,7 +7,7 @@
 #   bench/run.sh --sizes "100" --runs 3 --shapes jsonl
 #   bench/run.sh --smoke                # seconds, tiny data: checks that everything works
 #   bench/run.sh --scaling 1000         # --threads 1 vs 2 on one 1000 MB JSON Lines file and on
-#                                       # the same events in 40 files, plus gzip vs `gzip -dc`
+#                                       # the same events in 40 and in 2,000 files, plus gzip vs `gzip -dc`
 #   bench/run.sh --cpu 0                # single-threaded runs pinned to CPU 0 (taskset): on a VM
 #                                       # whose vCPUs run at different speeds, the same CPU
 #                                       # for every single-threaded figure
@@ -202,6 +202,13 @@ scaling_table() {  # MB
     mkdir -p "$dir"
     split -n l/40 -d -a 2 --additional-suffix=.json "$file" "$dir/PT1H-"
   fi
+  # And as a folder of many small files (thousands of short hourly exports): per-file costs.
+  local many=2000; [ "$smoke" = 1 ] && many=20
+  local dir_many="$data/split$many-$events"
+  if [ ! -d "$dir_many" ]; then
+    mkdir -p "$dir_many"
+    split -n l/$many -d -a 4 --additional-suffix=.json "$file" "$dir_many/PT1H-"
+  fi
   gz="$data/jsonl-$events.json.gz"
   [ -s "$gz" ] || gzip -c -6 "$file" >"$gz"
   # What two threads can reach depends on both CPUs: a virtual CPU whose host core is busy
@@ -221,8 +228,10 @@ scaling_table() {  # MB
   echo "| input | MB | threads 1 (s, wall) | threads 2 (s, wall) | speedup | findings 1 / 2 |"
   echo "|---|---|---|---|---|---|"
   local input label
-  for input in "$file" "$dir"; do
-    label="one JSON Lines file"; [ -d "$input" ] && label="40 JSON Lines files"
+  for input in "$file" "$dir" "$dir_many"; do
+    label="one JSON Lines file"
+    [ "$input" = "$dir" ] && label="40 JSON Lines files"
+    [ "$input" = "$dir_many" ] && label="$many JSON Lines files"
     : >"$tmp/w1"; : >"$tmp/w2"; : >"$tmp/sp"
     local f1="" f2=""
     for _ in $(seq "$runs"); do
