@@ -485,8 +485,12 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths,
       entries.push_back(*it);
     }
     if (ec) errors->push_back({dir.string(), ec.message()});
-    std::sort(entries.begin(), entries.end(),
-              [](const fs::directory_entry& a, const fs::directory_entry& b) { return a.path() < b.path(); });
+    // Entries of one directory differ in their last component only, so comparing the whole
+    // strings gives the order of fs::path's component-wise compare, at a fraction of its
+    // cost (it splits both paths into components at every comparison).
+    std::sort(entries.begin(), entries.end(), [](const fs::directory_entry& a, const fs::directory_entry& b) {
+      return a.path().native() < b.path().native();
+    });
     for (const fs::directory_entry& entry : entries) {
       const fs::path& p = entry.path();
       std::error_code sec;
