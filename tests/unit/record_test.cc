@@ -51,6 +51,24 @@ TEST_CASE("storage JSON Lines records map onto the normalised event", "[record][
   CHECK(r.events[1].line == 2);
 }
 
+TEST_CASE("keys of every length are named, and a key with an escaped quote names nothing", "[record][keys]") {
+  // The key's end is found eight bytes at a time: keys of 1 to 30 bytes put the closing
+  // quote at every position of a word. An unknown key of each length comes first, so the
+  // key that follows starts at every alignment too.
+  for (std::size_t pad = 1; pad <= 30; ++pad) {
+    INFO(pad);
+    const std::string filler(pad, 'x');
+    const std::string line = "{\"" + filler + "\":\"f\",\"operationName\":\"Microsoft.Compute/disks/delete\"," +
+                             "\"" + filler + "\\\"time\":\"2001-01-01T00:00:00Z\"," +
+                             "\"time\":\"2019-10-24T00:13:46Z\",\"" + filler + "\":1}\n";
+    auto r = read_text(line);
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].operation == "Microsoft.Compute/disks/delete");
+    // `xxx\"time` is not `time`: only the key written plainly gives the event its time.
+    CHECK(record::format_time(r.events[0].time) == "2019-10-24T00:13:46.0000000Z");
+  }
+}
+
 TEST_CASE("az CLI arrays map value objects, caller and HTTP request", "[record][shape]") {
   auto r = read_text("[\n  " + std::string(kCliEvent) + "\n]\n");
   CHECK(r.result.shape == record::Shape::json_array);
