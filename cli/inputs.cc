@@ -12,6 +12,7 @@
 #include <new>
 #include <thread>
 
+#include "base/pages.h"
 #include "base/text.h"
 #include "cli/options.h"
 #include "input/input.h"
@@ -235,7 +236,7 @@ class Scheduler {
     if (last) job->exhausted = true;
     ++job->outstanding;
     lock.unlock();
-    if (w.chunk.size() < kCarryRoom + n + input::kPadding) w.chunk.resize(kCarryRoom + n + input::kPadding);
+    if (w.chunk.size() < kCarryRoom + n + input::kPadding) base::resize_prefaulted(&w.chunk, kCarryRoom + n + input::kPadding);
     std::string err;
     const bool ok = job->stream.read_at(pos, w.chunk.data() + kCarryRoom, n, &err);
     lock.lock();

@@ -1,6 +1,6 @@
 // base: 64-bit hash keys, one per event (engine/ finds duplicate events with them): a
 // growable array that does not copy itself as it grows, an in-place sort, and a set for
-// counting copies a bucket of keys at a time. Header-only; no dependencies.
+// counting copies a bucket of keys at a time. Header-only.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +12,8 @@
 #include <new>
 #include <utility>
 #include <vector>
+
+#include "base/pages.h"
 
 namespace azd::base {
 
@@ -60,6 +62,7 @@ class KeyArray {
     void* p = std::realloc(data_, capacity * sizeof(std::uint64_t));
     if (p == nullptr) throw std::bad_alloc();  // (data_ is still valid and owned)
     data_ = static_cast<std::uint64_t*>(p);
+    prefault(data_ + capacity_, (capacity - capacity_) * sizeof(std::uint64_t));
     capacity_ = capacity;
   }
   std::uint64_t* data_ = nullptr;

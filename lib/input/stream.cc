@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/pages.h"
 #include "input/decode.h"
 #include "input/input.h"
 
@@ -72,8 +73,8 @@ struct Stream::Impl {
   static void make_room(std::string* b, std::size_t size) {
     constexpr std::size_t kTailRoom = std::size_t{64} << 10;
     if (b->capacity() < size) {
-      std::string().swap(*b);
-      b->reserve(size + kTailRoom);
+      std::string().swap(*b);  // nothing in it is kept: no copy into the new allocation
+      base::resize_prefaulted(b, size + kTailRoom);
     }
     b->resize(size);
   }

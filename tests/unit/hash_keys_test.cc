@@ -5,7 +5,15 @@
 #include <set>
 #include <vector>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdint>
+#include <string>
+
 #include "base/hash_keys.h"
+#include "base/pages.h"
 
 using azd::base::KeySet;
 
@@ -114,4 +122,63 @@ TEST_CASE("keys are sorted like std::sort sorts them, uniform or not, with and w
       CHECK(same);
     }
   }
+}
+
+namespace {
+// Pages of [p, p + n) the kernel has mapped in (mincore works on anonymous memory too).
+std::size_t resident_pages(void* p, std::size_t n) {
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> v((n + page - 1) / page);
+  if (mincore(p, n, v.data()) != 0) return SIZE_MAX;
+  std::size_t resident = 0;
+  for (unsigned char c : v) resident += c & 1;
+  return resident;
+}
+
+// Whether this kernel has MADV_POPULATE_WRITE (Linux 5.14); prefault() is a no-op without it.
+bool kernel_populates() {
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  void* p = mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const bool ok = madvise(p, page, 23 /* MADV_POPULATE_WRITE */) == 0;
+  munmap(p, page);
+  return ok;
+}
+}  // namespace
+
+TEST_CASE("prefault maps in a buffer's whole pages at once and leaves its bytes alone", "[base][pages]") {
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t pages = 64;
+  char* p = static_cast<char*>(mmap(nullptr, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  REQUIRE(p != MAP_FAILED);
+  p[0] = 'a';  // the first page is in, with a byte that must stay
+  p[20 * page + 7] = 'b';
+  REQUIRE(resident_pages(p, pages * page) == 2);
+  // Half a page in at each end: the 62 pages wholly inside are mapped in, the two partial
+  // ones only if they already were.
+  azd::base::prefault(p + page / 2, (pages - 1) * page);
+  CHECK(p[0] == 'a');
+  CHECK(p[20 * page + 7] == 'b');
+  if (!kernel_populates()) {
+    WARN("this kernel has no MADV_POPULATE_WRITE: prefault() is a no-op here");
+  } else {
+    CHECK(resident_pages(p, pages * page) == pages - 1);  // all but the last, partial page
+    CHECK(resident_pages(p + (pages - 1) * page, page) == 0);
+  }
+  // Small ranges are left to fault in.
+  char* q = static_cast<char*>(mmap(nullptr, 8 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  REQUIRE(q != MAP_FAILED);
+  azd::base::prefault(q, 8 * page);
+  CHECK(resident_pages(q, 8 * page) == 0);
+  munmap(p, pages * page);
+  munmap(q, 8 * page);
+}
+
+TEST_CASE("a string resized with its pages prefaulted holds what resize gives", "[base][pages]") {
+  std::string s = "keep";
+  azd::base::resize_prefaulted(&s, std::size_t{3} << 20);
+  REQUIRE(s.size() == std::size_t{3} << 20);
+  CHECK(s.substr(0, 4) == "keep");
+  CHECK(s.find_first_not_of('\0', 4) == std::string::npos);
+  azd::base::resize_prefaulted(&s, 10);  // shrinking keeps the allocation
+  CHECK(s == std::string("keep") + std::string(6, '\0'));
 }
