@@ -76,7 +76,8 @@ struct FoldedKey {
 /// reads into a request body.
 inline bool same_folded(std::string_view key, std::string_view folded) {
   if (key.size() == folded.size()) return base::iequals(key, folded);
-  return key.size() > folded.size() && FoldedKey(key).view() == folded;
+  // Only dropping '_' makes a key shorter, so a longer key without one is not `folded`.
+  return key.size() > folded.size() && key.find('_') != std::string_view::npos && FoldedKey(key).view() == folded;
 }
 
 /// The key of an object field as written (keys in Activity Logs never contain escapes; a key
