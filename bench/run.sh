@@ -128,8 +128,8 @@ echo "- jq: $(jq --version) \`select(.operationName|test(\"delete\";\"i\"))\` (J
 echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- runs per figure: $runs (medians); rate $rate, bursts $bursts"
 echo
-echo "| shape | MB | events | azdetect MB/s (wall) | MB/s (cpu) | events/s (cpu) | peak RSS MB | RSS beyond the mapped input MB | findings | reference MB/s (cpu) | ref RSS MB | matches | azd/ref (cpu) | windowed ref MB/s (cpu) | azd/windowed ref (cpu) | jq MB/s | jq matches | azd/jq (wall) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| shape | MB | events | azdetect MB/s (wall) | MB/s (cpu) | events/s (cpu) | peak RSS MB | RSS beyond the mapped input MB | findings | reference MB/s (cpu) | ref RSS MB | matches | azd/ref (cpu) | windowed ref MB/s (cpu) | azd/windowed ref (cpu) | one rule/windowed ref (cpu) | jq MB/s | jq matches | azd/jq (wall) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 
 status=0
 for shape in $shapes; do
@@ -146,7 +146,7 @@ for shape in $shapes; do
       cmp -s "$file" "$tmp/again.json" || fail "datagen is not deterministic for $shape"
     fi
     : >"$tmp/azd_wall"; : >"$tmp/azd_cpu"; : >"$tmp/azd_rss"; : >"$tmp/ref_cpu"; : >"$tmp/ref_rss"; : >"$tmp/ratio_ref"
-    : >"$tmp/jq_wall"; : >"$tmp/ratio_jq"; : >"$tmp/refw_cpu"; : >"$tmp/ratio_refw"
+    : >"$tmp/jq_wall"; : >"$tmp/ratio_jq"; : >"$tmp/refw_cpu"; : >"$tmp/ratio_refw"; : >"$tmp/ratio_one"
     findings="" matches="" jq_matches="-" azd_events=""
     for _ in $(seq "$runs"); do
       rc=0
@@ -168,6 +168,13 @@ for shape in $shapes; do
         echo "$t_cpu" >>"$tmp/refw_cpu"
         ratio "$a_cpu" "$t_cpu" >>"$tmp/ratio_refw"
         [ "$(sed -n 's/.* matches=\([0-9]*\).*/\1/p' "$tmp/refw.txt")" = "$matches" ] || fail "windowed reference disagrees on $file"
+        refw_t=$t_cpu
+        # azdetect with one rule: the reading, duplicate keys and counts every event needs,
+        # with almost no rule work. What the catalog adds is the gap to the full run.
+        rc=0
+        timed one "$tmp/one.json" "${pin[@]}" "$azdetect" "${azd_args[@]}" --rule AZD-001 "$file" || rc=$?
+        [ "$rc" -le 1 ] || fail "azdetect --rule AZD-001 exited $rc on $file"
+        ratio "$t_cpu" "$refw_t" >>"$tmp/ratio_one"
       fi
       if [ "$use_jq" = 1 ] && [ "$shape" = jsonl ]; then
         timed jq "$tmp/jq.out" "${pin[@]}" jq -c 'select(.operationName|test("delete";"i"))' "$file" || fail "jq failed on $file"
@@ -188,12 +195,12 @@ for shape in $shapes; do
     # Every generated shape is streamed through a reused window, never mapped (only UTF-16
     # and Log Analytics tables are read whole), so all of the RSS is beyond the input.
     mapped=0
-    rwc="-" rwr="-"
-    if [ -s "$tmp/refw_cpu" ]; then rwc=$(mbps "$bytes" "$(median <"$tmp/refw_cpu")"); rwr=$(median <"$tmp/ratio_refw"); fi
+    rwc="-" rwr="-" r1="-"
+    if [ -s "$tmp/refw_cpu" ]; then rwc=$(mbps "$bytes" "$(median <"$tmp/refw_cpu")"); rwr=$(median <"$tmp/ratio_refw"); r1=$(median <"$tmp/ratio_one"); fi
     jqw="-" rj="-"
     if [ -s "$tmp/jq_wall" ]; then jqw=$(mbps "$bytes" "$(median <"$tmp/jq_wall")"); rj=$(median <"$tmp/ratio_jq"); fi
     eps=$(awk -v e="$events" -v s="$c" 'BEGIN { s += 0; if (s <= 0) s = 0.001; printf "%.0f", e / s }')
-    echo "| $shape | $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') | $events | $(mbps "$bytes" "$w") | $(mbps "$bytes" "$c") | $eps | $(awk -v k="$r" 'BEGIN { printf "%.0f", k / 1024 }') | $(awk -v k="$r" -v b="$mapped" 'BEGIN { printf "%.0f", k / 1024 - b / 1048576 }') | $findings | $(mbps "$bytes" "$rc_") | $(awk -v k="$(median <"$tmp/ref_rss")" 'BEGIN { printf "%.0f", k / 1024 }') | $matches | $rr | $rwc | $rwr | $jqw | $jq_matches | $rj |"
+    echo "| $shape | $(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1e6 }') | $events | $(mbps "$bytes" "$w") | $(mbps "$bytes" "$c") | $eps | $(awk -v k="$r" 'BEGIN { printf "%.0f", k / 1024 }') | $(awk -v k="$r" -v b="$mapped" 'BEGIN { printf "%.0f", k / 1024 - b / 1048576 }') | $findings | $(mbps "$bytes" "$rc_") | $(awk -v k="$(median <"$tmp/ref_rss")" 'BEGIN { printf "%.0f", k / 1024 }') | $matches | $rr | $rwc | $rwr | $r1 | $jqw | $jq_matches | $rj |"
   done
 done
 # Threads and gzip: wall-clock medians, each pair of runs back to back.
