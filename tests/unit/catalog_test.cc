@@ -70,6 +70,33 @@ TEST_CASE("lint errors name the file and the offending field", "[catalog][lint]"
   CHECK(c.rules().empty());
 }
 
+TEST_CASE("lint errors name nested conditions, sequence steps and remediation steps by their path",
+          "[catalog][lint]") {
+  const char* bad = R"({
+    "azdetect_rule": 1, "id": "T-002", "title": "t", "description": "d", "severity": "high",
+    "status": "test", "attack": {"tactics": ["TA0040"], "techniques": ["T1485"]},
+    "sequence": {"same": ["caller"], "within": "1h", "steps": [
+      {"name": "a", "match": {"field": "operation", "equals": "A/B/write"}},
+      {"name": "b", "match": {"any": [{"field": "operation", "equals": "A/B/delete"},
+                                       {"not": {"path": "properties.x", "equals": []}},
+                                       {"all": [{"field": "caller", "prefix": "x", "case_sensitive": 3}]}]},
+       "outcome": "sometimes"}]},
+    "remediation": {"summary": "s", "why": "w", "triage": ["look at {nothing}"],
+                    "containment": ["c", {"command": 5}, 7]}
+  })";
+  Catalog c;
+  std::vector<LintError> errors;
+  CHECK_FALSE(c.add_from_text("rules/y.json", bad, &errors));
+  std::vector<std::string> fields;
+  for (const auto& e : errors) fields.push_back(e.field);
+  INFO(Catch::Detail::stringify(fields));
+  for (const char* want : {"sequence.steps[1].match.any[1].not.equals", "sequence.steps[1].match.any[2].all[0].case_sensitive",
+                           "sequence.steps[1].outcome", "remediation.triage[0].text", "remediation.containment[1].text",
+                           "remediation.containment[1].command", "remediation.containment[2]"}) {
+    CHECK(std::count(fields.begin(), fields.end(), want) == 1);
+  }
+}
+
 TEST_CASE("window thresholds: gt N means at least N+1", "[catalog][window]") {
   std::string w = kMinimal;
   w.insert(w.rfind('}'), R"(, "window": {"group_by": ["subscription"], "count": "distinct", "distinct": "resource_id", "timespan": "20m", "gt": 10})");
