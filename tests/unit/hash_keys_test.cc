@@ -98,6 +98,10 @@ TEST_CASE("a key array keeps every key in order as it grows, and moves without c
   CHECK(a.empty());  // NOLINT(bugprone-use-after-move): a moved-from array is empty
   a.push_back(1);    // and usable
   CHECK(a.size() == 1);
+  for (std::uint64_t i = 300000; i < 700000; ++i) b.push_back(i * 7919);  // past the next doubling
+  in_order = b.size() == 700000;
+  for (std::uint64_t i = 0; i < b.size(); ++i) in_order = in_order && b[i] == i * 7919;
+  CHECK(in_order);
   b.release();
   CHECK(b.empty());
 }
@@ -181,4 +185,20 @@ TEST_CASE("a string resized with its pages prefaulted holds what resize gives", 
   CHECK(s.find_first_not_of('\0', 4) == std::string::npos);
   azd::base::resize_prefaulted(&s, 10);  // shrinking keeps the allocation
   CHECK(s == std::string("keep") + std::string(6, '\0'));
+}
+
+TEST_CASE("a key array's memory follows the keys written, not its capacity", "[base][pages]") {
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  azd::base::KeyArray a;
+  // 2.5 M keys (20 MB) in an array of 4 M (32 MB): the last doubling left 12 MB unwritten.
+  const std::size_t n = 2500000;
+  for (std::uint64_t i = 0; i < n; ++i) a.push_back(i);
+  REQUIRE(a.capacity() == std::size_t{1} << 22);
+  const auto start = reinterpret_cast<std::uintptr_t>(a.data()) & ~(page - 1);
+  const auto stop = reinterpret_cast<std::uintptr_t>(a.data() + a.capacity());
+  const std::size_t resident = resident_pages(reinterpret_cast<void*>(start), stop - start);
+  REQUIRE(resident != SIZE_MAX);
+  // The keys' pages, plus at most the 1 MiB mapped in ahead of them (and a page at each end).
+  CHECK(resident * page >= n * sizeof(std::uint64_t));
+  CHECK(resident * page <= n * sizeof(std::uint64_t) + (std::size_t{1} << 20) + 2 * page);
 }
