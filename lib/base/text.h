@@ -22,6 +22,15 @@ constexpr std::uint64_t lower_word(std::uint64_t x) {
   return x | (upper >> 2);  // 0x80 >> 2 is the case bit 0x20
 }
 
+/// The bytes of `x` equal to `c`, as the high bit of each (SWAR). Only the lowest flagged
+/// byte is exact (a borrow can flag a byte above a match), which is all "is there one" and
+/// "where is the first" need.
+constexpr std::uint64_t bytes_equal(std::uint64_t x, char c) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const std::uint64_t u = x ^ (kOnes * static_cast<unsigned char>(c));
+  return (u - kOnes) & ~u & kHigh;
+}
+
 /// ASCII case-insensitive equality (Azure names are ASCII; other bytes must match exactly).
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "base/text.h"
+
 namespace azd::record::detail {
 
 /// The keys the JSON walkers look for, by their folded spelling (lower case, '_' dropped),
@@ -155,11 +157,7 @@ constexpr bool names_fit() {
 }
 static_assert(names_fit(), "names are 1-24 lower-case letters");
 
-inline bool has_underscore(std::uint64_t x) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  const std::uint64_t u = x ^ (kOnes * '_');
-  return ((u - kOnes) & ~u & kHigh) != 0;
-}
+inline bool has_underscore(std::uint64_t x) { return base::bytes_equal(x, '_') != 0; }
 
 /// snake_case and keys over 24 bytes: fold into a buffer, then look that up.
 Key key_id_folded(std::string_view raw);

@@ -135,14 +135,12 @@ void map_http(od::object h, EventView* ev) {
 std::string_view key_of(od::field& f) {
   // strchr() semantics, eight bytes at a time: there are dozens of keys per record. Reading
   // past the closing quote is safe, since the document's padding follows its last key.
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   const char* raw = f.key().raw();
   for (const char* p = raw;; p += 8) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
-    const std::uint64_t q = w ^ (kOnes * '"');
-    // The lowest byte flagged is exact (a borrow only flags bytes above a zero byte).
-    const std::uint64_t stop = ((q - kOnes) & ~q & kHigh) | ((w - kOnes) & ~w & kHigh);
+    // The lowest flagged byte of each mask is exact, so the lowest of both is the first stop.
+    const std::uint64_t stop = base::bytes_equal(w, '"') | base::bytes_equal(w, '\0');
     if (stop != 0) {
       const char* end = p + std::countr_zero(stop) / 8;
       return *end == '"' ? std::string_view(raw, static_cast<std::size_t>(end - raw)) : std::string_view();

@@ -48,11 +48,9 @@ struct FoldedKey {
  private:
   // Lower-cases 8 bytes (ASCII letters only) from `in` to `out`; false when one is '_'.
   static bool fold_word(const char* in, char* out) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
     std::uint64_t x;
     std::memcpy(&x, in, 8);
-    const std::uint64_t u = x ^ (kOnes * '_');
-    if (((u - kOnes) & ~u & kHigh) != 0) return false;
+    if (base::bytes_equal(x, '_') != 0) return false;
     x = base::lower_word(x);
     std::memcpy(out, &x, 8);
     return true;
