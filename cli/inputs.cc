@@ -236,7 +236,11 @@ class Scheduler {
     if (last) job->exhausted = true;
     ++job->outstanding;
     lock.unlock();
-    if (w.chunk.size() < kCarryRoom + n + input::kPadding) base::resize_prefaulted(&w.chunk, kCarryRoom + n + input::kPadding);
+    const std::size_t room = kCarryRoom + n + input::kPadding;
+    if (w.chunk.size() < room) {
+      base::reserve_prefaulted(&w.chunk, room);
+      w.chunk.resize(room);
+    }
     std::string err;
     const bool ok = job->stream.read_at(pos, w.chunk.data() + kCarryRoom, n, &err);
     lock.lock();

@@ -22,12 +22,10 @@ void prefault(void* p, std::size_t n) {
   if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
 }
 
-void resize_prefaulted(std::string* s, std::size_t n) {
-  if (s->capacity() < n) {
-    s->reserve(n);
-    prefault(s->data(), s->capacity());
-  }
-  s->resize(n);
+void reserve_prefaulted(std::string* s, std::size_t n) {
+  if (s->capacity() >= n) return;
+  s->reserve(n);
+  prefault(s->data(), s->capacity());
 }
 
 }  // namespace azd::base

@@ -15,7 +15,7 @@ namespace azd::base {
 /// call) or on kernels before Linux 5.14, which do not have it.
 void prefault(void* p, std::size_t n);
 
-/// s->resize(n), with the pages of any new allocation mapped in by prefault() first.
-void resize_prefaulted(std::string* s, std::size_t n);
+/// s->reserve(n), with the pages of any new allocation mapped in by prefault().
+void reserve_prefaulted(std::string* s, std::size_t n);
 
 }  // namespace azd::base

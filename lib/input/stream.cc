@@ -74,7 +74,7 @@ struct Stream::Impl {
     constexpr std::size_t kTailRoom = std::size_t{64} << 10;
     if (b->capacity() < size) {
       std::string().swap(*b);  // nothing in it is kept: no copy into the new allocation
-      base::resize_prefaulted(b, size + kTailRoom);
+      base::reserve_prefaulted(b, size + kTailRoom);
     }
     b->resize(size);
   }
