@@ -209,19 +209,18 @@ scaling_table() {  # MB
   events=$(events_for jsonl "$mb")
   file="$data/jsonl-$events.json"
   [ -s "$file" ] || "$datagen" --events "$events" --shape jsonl --seed 1 --rate "$rate" --bursts "$bursts" -o "$file"
+  # The same events as N files, cut at lines, the way storage exports arrive (one PT1H.json
+  # per hour): 40 files, and a folder of many short ones for the per-file costs.
+  split_into() {  # N dir
+    [ -d "$2" ] && return
+    mkdir -p "$2"
+    split -n "l/$1" -d -a "${#1}" --additional-suffix=.json "$file" "$2/PT1H-"
+  }
   dir="$data/split-$events"
-  if [ ! -d "$dir" ]; then
-    # The same events as 40 files, the way storage exports arrive (one PT1H.json per hour).
-    mkdir -p "$dir"
-    split -n l/40 -d -a 2 --additional-suffix=.json "$file" "$dir/PT1H-"
-  fi
-  # And as a folder of many small files (thousands of short hourly exports): per-file costs.
+  split_into 40 "$dir"
   local many=2000; [ "$smoke" = 1 ] && many=20
   local dir_many="$data/split$many-$events"
-  if [ ! -d "$dir_many" ]; then
-    mkdir -p "$dir_many"
-    split -n l/$many -d -a 4 --additional-suffix=.json "$file" "$dir_many/PT1H-"
-  fi
+  split_into "$many" "$dir_many"
   gz="$data/jsonl-$events.json.gz"
   [ -s "$gz" ] || gzip -c -6 "$file" >"$gz"
   # What two threads can reach depends on both CPUs: a virtual CPU whose host core is busy
