@@ -7,6 +7,7 @@
 #include <new>
 #include <vector>
 
+#include "base/pages.h"
 #include "base/text.h"
 #include "catalog/catalog.h"
 #include "cli/explore_commands.h"
@@ -176,6 +177,9 @@ int main(int argc, char** argv) {
   // A closed pipe (`azdetect scan ... | head`) must end the run quietly: with SIGPIPE ignored
   // a write fails with EPIPE, which the printers treat as "stop".
   std::signal(SIGPIPE, SIG_IGN);
+  // A scan allocates and frees in phases (reading, findings, report): memory freed by one is
+  // kept for the next instead of being faulted in again a page at a time.
+  azd::base::prepare_heap();
   try {
     Options opt;
     if (int code = parse_options(argc, argv, &opt); code >= 0) return code;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdlib>
 #include <cstdint>
 #include <string>
 
@@ -206,4 +207,34 @@ TEST_CASE("a key array's memory follows the keys written, not its capacity", "[b
   // The keys' pages, plus at most the 1 MiB mapped in ahead of them (and a page at each end).
   CHECK(resident * page >= n * sizeof(std::uint64_t));
   CHECK(resident * page <= n * sizeof(std::uint64_t) + (std::size_t{1} << 20) + 2 * page);
+}
+
+TEST_CASE("a key array lives in pages of its own from its first key", "[base][pages]") {
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  azd::base::KeyArray a;
+  a.push_back(42);
+  // Whole pages (mmap), so it grows with mremap whatever the C library does with blocks.
+  CHECK(reinterpret_cast<std::uintptr_t>(a.data()) % page == 0);
+  CHECK(a.capacity() * sizeof(std::uint64_t) % 4096 == 0);
+  CHECK(resident_pages(a.data(), a.capacity() * sizeof(std::uint64_t)) != SIZE_MAX);
+}
+
+TEST_CASE("after prepare_heap a freed large block stays mapped for the next allocation", "[base][pages]") {
+#if defined(__SANITIZE_ADDRESS__)
+  WARN("the sanitizer's allocator replaces the C library's: prepare_heap() has nothing to set");
+#else
+  azd::base::prepare_heap();
+  // 24 MiB: with glibc's defaults a block this size is a mapping of its own, unmapped when
+  // freed (or, from the heap, trimmed off its top), and then faulted in again page by page.
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t n = std::size_t{24} << 20;
+  char* p = static_cast<char*>(std::malloc(n));
+  REQUIRE(p != nullptr);
+  for (std::size_t i = 0; i < n; i += page) p[i] = 1;
+  const auto inner = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+  const std::size_t inner_n = (n - page) & ~(page - 1);
+  std::free(p);
+  // (mincore only asks the kernel about the addresses; the freed bytes are not read.)
+  CHECK(resident_pages(reinterpret_cast<void*>(inner), inner_n) == inner_n / page);
+#endif
 }
