@@ -137,7 +137,7 @@ int run_scan(const Options& opt) {
 
   // Rules that need every event (operation outcomes, windows, sequences) are settled now;
   // then the analyst's suppressions mark the findings they expect.
-  std::vector<engine::Finding> findings = engine.finish();
+  std::vector<engine::Finding> findings = engine.finish(threads);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     add_engine_counts(&inputs[i], engine.input_stats(i));
     summary.add_input(inputs[i]);

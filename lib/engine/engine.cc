@@ -8,9 +8,11 @@
 #include <bit>
 #include <charconv>
 #include <functional>
+#include <future>
 #include <iterator>
 #include <map>
 #include <set>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
 
@@ -929,9 +931,19 @@ void Engine::merge(Engine&& other) {
   o.stats = {};
 }
 
-std::vector<Finding> Engine::finish() {
+std::vector<Finding> Engine::finish(unsigned threads) {
   Impl& im = *impl_;
-  im.count_duplicates();
+  // The duplicate count reads and writes only the inputs' keys and counts (and
+  // stats.duplicates); the findings only the slots, rules and cascades. So with a second
+  // thread the count runs beside the findings (2.4 ms of the 1 GB benchmark).
+  std::future<void> counted;
+  if (threads > 1) {
+    try {
+      counted = std::async(std::launch::async, [&im] { im.count_duplicates(); });
+    } catch (const std::system_error&) {  // no thread to be had: count here
+    }
+  }
+  if (!counted.valid()) im.count_duplicates();
   for (auto& [corr, children] : im.cascades) normalise_ids(&children);
 
   std::vector<Finding> findings;
@@ -961,6 +973,7 @@ std::vector<Finding> Engine::finish() {
     if (a.rule->id != b.rule->id) return a.rule->id < b.rule->id;
     return a.fingerprint < b.fingerprint;
   });
+  if (counted.valid()) counted.get();  // (rethrows what the count threw)
   return findings;
 }
 

@@ -103,7 +103,9 @@ class Engine {
   void on_event(const record::EventView& ev);
   /// Evaluates what needs all events (operation outcomes, windows, sequences) and returns
   /// the findings in a total order: severity (highest first), first time, rule id, fingerprint.
-  std::vector<Finding> finish();
+  /// With `threads` > 1 it may use a second thread (for the duplicate count); the results
+  /// are the same.
+  std::vector<Finding> finish(unsigned threads = 1);
   /// Optional, before merge(): does on the calling thread the part of finish() that each
   /// engine can do alone (sorting its duplicate keys), so the merged engine's finish() has
   /// less to do on one thread. Results are the same with or without it.
