@@ -11,6 +11,9 @@
 #   bench/run.sh --cpu 0                # single-threaded runs pinned to CPU 0 (taskset): on a VM
 #                                       # whose vCPUs run at different speeds, the same CPU
 #                                       # for every single-threaded figure
+#   bench/run.sh --fresh                # generate the data files again first: a file that sat
+#                                       # in the page cache for hours can be copied out of it
+#                                       # much more slowly (docs/performance.md, Measuring)
 #
 # The main table runs azdetect with --threads 1 (like the single-threaded reference) unless
 # --threads says otherwise.
@@ -33,6 +36,7 @@ scaling=""
 smoke=0
 use_jq=1
 cpu=""
+fresh=0
 rate=0.001
 bursts=4
 
@@ -48,7 +52,8 @@ while [ $# -gt 0 ]; do
     --scaling) scaling="$2"; shift ;;
     --no-jq) use_jq=0 ;;
     --cpu) cpu="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --fresh) fresh=1 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -62,6 +67,12 @@ datagen="$build/bench/bench_datagen"
 [ -x "$datagen" ] || fail "no $datagen (build first)"
 [ -x /usr/bin/time ] || fail "/usr/bin/time is missing (scripts/deps.sh installs it)"
 command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh installs it)"
+
+# Only the files this script names (shape-EVENTS.json, the gzip, the split folders).
+if [ "$fresh" = 1 ]; then
+  rm -f "$data"/jsonl-*.json "$data"/array-*.json "$data"/records-*.json "$data"/value-*.json "$data"/jsonl-*.json.gz
+  rm -rf "$data"/split-* "$data"/split[0-9]*-*
+fi
 
 # The reference must use the same On Demand kernel as azdetect.
 kernel=$({ "$azdetect" --version -v 2>/dev/null || true; } | sed -n 's/^simdjson on-demand kernel: \([a-z0-9]*\).*/\1/p')
