@@ -69,9 +69,12 @@ datagen="$build/bench/bench_datagen"
 command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh installs it)"
 
 # Only the files this script names (shape-EVENTS.json, the gzip, the split folders).
-if [ "$fresh" = 1 ]; then
-  rm -f "$data"/jsonl-*.json "$data"/array-*.json "$data"/records-*.json "$data"/value-*.json "$data"/jsonl-*.json.gz
-  rm -rf "$data"/split-* "$data"/split[0-9]*-*
+if [ "$fresh" = 1 ] && [ -d "$data" ]; then
+  for f in "$data"/*; do
+    if [[ ${f##*/} =~ ^((jsonl|array|records|value)-[0-9]+\.json|jsonl-[0-9]+\.json\.gz|split-[0-9]+|split[0-9]+-[0-9]+)$ ]]; then
+      rm -rf "$f"
+    fi
+  done
 fi
 
 # The reference must use the same On Demand kernel as azdetect.
