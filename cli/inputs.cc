@@ -118,7 +118,7 @@ class Scheduler {
         // A stream that cannot be read at positions (gzip, a pipe) is read in order, under
         // the lock: the block read is the block counted next.
         Taken taken;
-        taken.ok = job->stream.take_lines(&w.storage, &taken.block, &taken.err);
+        taken.ok = job->stream.take_lines(&w.storage, &taken.block, &taken.err, &w.newlines);
         use_block(job, taken, lock, w);
         continue;
       }
@@ -139,7 +139,7 @@ class Scheduler {
       // thread can reach this stream yet. (Held, the lock made the other threads wait for
       // this read at every file of a folder: 7-11 ms per thread on 40 files.)
       Taken first;
-      if (shared) first.ok = job->stream.take_lines(&w.storage, &first.block, &first.err);
+      if (shared) first.ok = job->stream.take_lines(&w.storage, &first.block, &first.err, &w.newlines);
       lock.lock();
       --opening_;
       opened_.notify_all();
@@ -170,6 +170,12 @@ class Scheduler {
   }
 
  private:
+  // How many newlines a block from take_lines() or join_chunk() has: the ones they listed,
+  // or, for a block of 4 GiB or more (offsets past 32 bits: none listed), counted.
+  static std::uint64_t newlines_of(std::string_view block, std::vector<std::uint32_t>* listed) {
+    return block.size() <= UINT32_MAX ? listed->size() : base::find_newlines(block, listed);
+  }
+
   // What one take_lines() on an input's stream gave.
   struct Taken {
     bool ok = false;
@@ -178,7 +184,7 @@ class Scheduler {
   };
 
   // Makes the block a stream gave (entered and left under the lock) the input's next part:
-  // its newlines are counted outside the lock, then it is parsed. After the first block, a
+  // its newlines (found by the stream) give the next block's first line, then it is parsed. After the first block, a
   // file that can be read at positions goes on in chunks (read_chunk()).
   void use_block(Job* job, const Taken& taken, std::unique_lock<std::mutex>& lock, Worker& w) {
     if (!taken.ok) {
@@ -208,12 +214,9 @@ class Scheduler {
       job->stream.begin_chunks(&job->carry, &job->next, &job->end);
       job->chunked = true;
     }
-    lock.unlock();
-    // Counting here, outside the lock, overlaps with the next thread reading the next
-    // block (docs/performance.md, Threads). The newlines' offsets are kept: the reader cuts
-    // the block's records at them.
-    const std::uint64_t newline_count = base::find_newlines(block, &w.newlines);
-    lock.lock();
+    // The stream found the block's newlines while it checked it as UTF-8 (w.newlines); the
+    // reader cuts the block's records at them.
+    const std::uint64_t newline_count = newlines_of(block, &w.newlines);
     counted_.wait(lock, [&] { return job->counted == index; });
     const std::uint64_t line = job->line;
     job->line += newline_count;
@@ -258,8 +261,8 @@ class Scheduler {
     // This block is next in the count: the carry is this thread's until it is counted.
     std::string_view block;
     std::uint64_t invalid = 0;
-    input::join_chunk(&w.chunk, kCarryRoom, n, last, &job->carry, &w.repaired, &block, &invalid);
-    const std::uint64_t newline_count = base::find_newlines(block, &w.newlines);
+    input::join_chunk(&w.chunk, kCarryRoom, n, last, &job->carry, &w.repaired, &block, &invalid, &w.newlines);
+    const std::uint64_t newline_count = newlines_of(block, &w.newlines);
     lock.lock();
     const std::uint64_t offset = job->offset, line = job->line;
     job->offset += block.size();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "input/input.h"
 
@@ -16,8 +17,10 @@ bool read_all(int fd, std::string* storage, std::string* err);
 /// Maps a regular file of `size` bytes with kPadding readable bytes after it.
 bool map_file(int fd, std::size_t size, Buffer* out, std::string* err);
 bool is_gzip(std::string_view b);
-/// Offset of the first invalid UTF-8 byte, or in.size() when all of it is valid.
-std::size_t first_invalid_utf8(std::string_view in);
+/// Offset of the first invalid UTF-8 byte, or in.size() when all of it is valid. With
+/// `newlines` (and `in` under 4 GiB), the offsets of the newlines before that byte are
+/// appended to it, found in the same pass.
+std::size_t first_invalid_utf8(std::string_view in, std::vector<std::uint32_t>* newlines = nullptr);
 /// Keeps every valid UTF-8 sequence and decodes each invalid byte as Windows-1252; the
 /// result depends on each byte's neighbours only, so blocks cut at newlines can be repaired
 /// one at a time with the same result as the whole text.

@@ -224,20 +224,36 @@ std::size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
   return len;
 }
 
-// Offset of the first invalid UTF-8 byte, or in.size() when all of it is valid. ASCII is
-// checked eight bytes at a time because almost every byte of a real export is ASCII.
-std::size_t first_invalid_utf8(std::string_view in) {
+// Offset of the first invalid UTF-8 byte, or in.size() when all of it is valid; with
+// `newlines`, the offsets of the '\n' bytes before it are appended there in the same pass
+// (the block was about to be read again to find them, and reading it once saves a pass
+// over every byte).
+std::size_t first_invalid_utf8(std::string_view in, std::vector<std::uint32_t>* newlines) {
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());
   const auto* end = p + in.size();
   const auto* start = p;
+  const __m128i nl = _mm_set1_epi8('\n');
+  auto note = [&](const unsigned char* at) {
+    if (newlines) newlines->push_back(static_cast<std::uint32_t>(at - start));
+  };
   while (p < end) {
     // 64 ASCII bytes per step while it lasts: one SSE2 test for four 16-byte loads (SSE2
     // is in every x86-64 CPU). Almost every byte of a real export is ASCII.
     if (end - p >= 64) {
       const auto* v = reinterpret_cast<const __m128i*>(p);
-      const __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
-                                       _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
-      if (_mm_movemask_epi8(any) == 0) {
+      const __m128i a = _mm_loadu_si128(v), b = _mm_loadu_si128(v + 1), c = _mm_loadu_si128(v + 2),
+                    d = _mm_loadu_si128(v + 3);
+      if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) == 0) {
+        if (newlines) {
+          auto mask = [&](__m128i x) {
+            return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl))));
+          };
+          std::uint64_t m = mask(a) | mask(b) << 16 | mask(c) << 32 | mask(d) << 48;
+          while (m != 0) {
+            note(p + __builtin_ctzll(m));
+            m &= m - 1;
+          }
+        }
         p += 64;
         continue;
       }
@@ -246,12 +262,16 @@ std::size_t first_invalid_utf8(std::string_view in) {
       std::uint64_t word;
       std::memcpy(&word, p, 8);
       if ((word & 0x8080808080808080ULL) == 0) {
+        for (int i = 0; i < 8; ++i) {
+          if (p[i] == '\n') note(p + i);
+        }
         p += 8;
         continue;
       }
     }
     std::size_t len = utf8_sequence(p, end);
     if (len == 0) return static_cast<std::size_t>(p - start);
+    if (*p == '\n') note(p);
     p += len;
   }
   return in.size();

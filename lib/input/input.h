@@ -131,12 +131,14 @@ class Stream {
   /// and is valid UTF-8 (invalid bytes decoded as Windows-1252, as open_input() does).
   /// kPadding readable bytes follow it; it stays valid until the next call. An empty block
   /// means the end. False with `err` set when reading fails part-way (the blocks already
-  /// returned were good).
-  bool next_lines(std::string_view* block, std::string* err);
+  /// returned were good). With `newlines`, it receives the offsets of the block's newlines
+  /// (found in the same pass as the UTF-8 check) when the block is under 4 GiB, else none.
+  bool next_lines(std::string_view* block, std::string* err, std::vector<std::uint32_t>* newlines = nullptr);
 
   /// Like next_lines(), but the block is handed over in `storage` (buffers are swapped, the
   /// block is not copied), so it stays valid while other threads take the next blocks.
-  bool take_lines(std::string* storage, std::string_view* block, std::string* err);
+  bool take_lines(std::string* storage, std::string_view* block, std::string* err,
+                  std::vector<std::uint32_t>* newlines = nullptr);
 
   /// For a reader that consumes the content in pieces it cannot cut in advance (records of
   /// a JSON array span lines, or share one): `*window` is the content not consumed yet,
@@ -192,8 +194,10 @@ class Stream {
 /// bytes (zeros after the last block); *carry is the start of the line this chunk leaves
 /// unfinished (all of it when the chunk has no newline: the block is then empty), and
 /// *invalid the repaired sequences. `buf` may grow when the carry is longer than `reserve`.
+/// `newlines`, if given, as in Stream::next_lines().
 void join_chunk(std::string* buf, std::size_t reserve, std::size_t n, bool last, std::string* carry,
-                std::string* repaired, std::string_view* block, std::uint64_t* invalid);
+                std::string* repaired, std::string_view* block, std::uint64_t* invalid,
+                std::vector<std::uint32_t>* newlines = nullptr);
 
 /// An input that could not be listed or opened, with the reason.
 struct PathError {

@@ -6,16 +6,43 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cerrno>
 #include <cstring>
 
 #include "base/pages.h"
+#include "base/text.h"
 #include "input/decode.h"
 #include "input/input.h"
 
 namespace azd::input {
 
 using namespace detail;
+
+namespace {
+
+// Checks a block of whole lines as UTF-8, and repairs it into `repaired` when it is not
+// (invalid bytes decoded as Windows-1252; *text then points there, followed by kPadding
+// zeros). With `newlines`, their offsets in the final text, under 4 GiB. True if repaired.
+bool check_block(std::string_view* text, std::string* repaired, std::uint64_t* invalid,
+                 std::vector<std::uint32_t>* newlines) {
+  if (newlines) newlines->clear();
+  if (text->size() > UINT32_MAX) newlines = nullptr;
+  const std::size_t bad = first_invalid_utf8(*text, newlines);
+  if (bad == text->size()) return false;
+  *repaired = repair_utf8(*text, bad, invalid);
+  const std::size_t size = repaired->size();
+  repaired->append(kPadding, '\0');
+  *text = std::string_view(repaired->data(), size);
+  if (newlines) {
+    newlines->clear();
+    if (size <= UINT32_MAX) base::find_all(*text, '\n', newlines);
+  }
+  return true;
+}
+
+}  // namespace
 
 struct Stream::Impl {
   OpenOptions options;
@@ -355,7 +382,7 @@ std::string_view Stream::head() const {
 
 bool Stream::line_readable() const { return !impl_->utf16 && impl_->head_utf8; }
 
-bool Stream::next_lines(std::string_view* block, std::string* err) {
+bool Stream::next_lines(std::string_view* block, std::string* err, std::vector<std::uint32_t>* newlines) {
   Impl& im = *impl_;
   *block = {};
   if (!im.lines_started) {
@@ -382,14 +409,7 @@ bool Stream::next_lines(std::string_view* block, std::string* err) {
       if (stop > 0 || im.eof) {
         std::string_view text(base + im.begin, stop > im.begin ? stop - im.begin : 0);
         im.begin = std::max(stop, im.begin);
-        const std::size_t bad = first_invalid_utf8(text);
-        if (bad != text.size()) {
-          im.repaired = repair_utf8(text, bad, &im.invalid);
-          const std::size_t size = im.repaired.size();
-          im.repaired.append(kPadding, '\0');
-          text = std::string_view(im.repaired.data(), size);
-          im.encoding = Encoding::cp1252;
-        }
+        if (check_block(&text, &im.repaired, &im.invalid, newlines)) im.encoding = Encoding::cp1252;
         *block = text;
         return true;
       }
@@ -438,9 +458,10 @@ bool Stream::next_window(std::size_t consumed, std::string_view* window, bool* a
   return true;
 }
 
-bool Stream::take_lines(std::string* storage, std::string_view* block, std::string* err) {
+bool Stream::take_lines(std::string* storage, std::string_view* block, std::string* err,
+                        std::vector<std::uint32_t>* newlines) {
   Impl& im = *impl_;
-  if (!next_lines(block, err)) return false;
+  if (!next_lines(block, err, newlines)) return false;
   if (block->empty()) return true;
   if (block->data() == im.repaired.data()) {
     im.repaired.swap(*storage);
@@ -511,7 +532,8 @@ void Stream::note_chunk(std::uint64_t raw, std::uint64_t invalid) {
 }
 
 void join_chunk(std::string* buf, std::size_t reserve, std::size_t n, bool last, std::string* carry,
-                std::string* repaired, std::string_view* block, std::uint64_t* invalid) {
+                std::string* repaired, std::string_view* block, std::uint64_t* invalid,
+                std::vector<std::uint32_t>* newlines) {
   *invalid = 0;
   std::size_t from = reserve;
   if (carry->size() <= reserve) {
@@ -535,13 +557,7 @@ void join_chunk(std::string* buf, std::size_t reserve, std::size_t n, bool last,
   }
   carry->assign(buf->data() + stop, to - stop);
   std::string_view text(buf->data() + from, stop - from);
-  const std::size_t bad = first_invalid_utf8(text);
-  if (bad != text.size()) {
-    *repaired = repair_utf8(text, bad, invalid);
-    const std::size_t size = repaired->size();
-    repaired->append(kPadding, '\0');
-    text = std::string_view(repaired->data(), size);
-  }
+  check_block(&text, repaired, invalid, newlines);
   *block = text;
 }
 

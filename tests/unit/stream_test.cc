@@ -282,30 +282,49 @@ TEST_CASE("a truncated gzip of JSON Lines keeps the lines before the cut and say
   read_truncated_gzip(many_lines(400));
 }
 
-TEST_CASE("chunks read at their positions and joined give the text a stream reads in order", "[stream]") {
+TEST_CASE("chunks read at their positions and joined give the text a stream reads in order, each newline listed",
+          "[stream]") {
   // The decoded text of every block, from next_lines() alone or from the first block and
   // then chunks (Stream::read_at + join_chunk, in order, as the scheduler counts them).
-  auto in_order = [](const std::string& bytes, std::size_t window) {
+  // Every block comes with the offsets of its newlines, found while it was checked as
+  // UTF-8 (or after it was repaired): they must be those find_all() finds in the block.
+  std::uint64_t listed_total = 0;
+  auto check_newlines = [&listed_total](std::string_view block, const std::vector<std::uint32_t>& listed) {
+    std::vector<std::uint32_t> want;
+    azd::base::find_all(block, '\n', &want);
+    CHECK(listed == want);
+    listed_total += listed.size();
+  };
+  auto in_order = [&](const std::string& bytes, std::size_t window) {
     input::OpenOptions opt;
     opt.window = window;
     input::Stream s;
     std::string err, out;
     REQUIRE(s.open_bytes(bytes, opt, &err));
     std::string_view block;
-    while (s.next_lines(&block, &err) && !block.empty()) out += block;
+    std::vector<std::uint32_t> nl;
+    while (s.next_lines(&block, &err, &nl) && !block.empty()) {
+      check_newlines(block, nl);
+      out += block;
+    }
     return std::make_pair(out, s.invalid_utf8());
   };
-  auto chunked = [](const std::string& bytes, std::size_t window, std::size_t chunk_size, std::size_t room) {
+  auto chunked = [&](const std::string& bytes, std::size_t window, std::size_t chunk_size, std::size_t room) {
     input::OpenOptions opt;
     opt.window = window;
     input::Stream s;
     std::string err, out, storage;
     REQUIRE(s.open_bytes(bytes, opt, &err));
     std::string_view block;
-    REQUIRE(s.take_lines(&storage, &block, &err));
+    std::vector<std::uint32_t> nl;
+    REQUIRE(s.take_lines(&storage, &block, &err, &nl));
+    check_newlines(block, nl);
     out += block;
     if (!s.chunkable()) {
-      while (s.take_lines(&storage, &block, &err) && !block.empty()) out += block;
+      while (s.take_lines(&storage, &block, &err, &nl) && !block.empty()) {
+        check_newlines(block, nl);
+        out += block;
+      }
       return std::make_pair(out, s.invalid_utf8());
     }
     std::string carry, buf, repaired;
@@ -318,7 +337,8 @@ TEST_CASE("chunks read at their positions and joined give the text a stream read
       pos += n;
       const bool last = pos >= end;
       std::uint64_t invalid = 0;
-      input::join_chunk(&buf, room, n, last, &carry, &repaired, &block, &invalid);
+      input::join_chunk(&buf, room, n, last, &carry, &repaired, &block, &invalid, &nl);
+      check_newlines(block, nl);
       s.note_chunk(n, invalid);
       if (!last) CHECK((block.empty() || block.back() == '\n'));
       if (last) {
@@ -349,6 +369,7 @@ TEST_CASE("chunks read at their positions and joined give the text a stream read
     INFO("round " << round << ", window " << window << ", chunk " << chunk << ", room " << room);
     REQUIRE(chunked(bytes, window, chunk, room) == in_order(bytes, window));
   }
+  CHECK(listed_total > 5000);  // (the rounds did list newlines)
 }
 
 TEST_CASE("count_byte counts every occurrence, across its 16-byte steps and 255-step batches", "[stream]") {
