@@ -184,8 +184,9 @@ class Scheduler {
   };
 
   // Makes the block a stream gave (entered and left under the lock) the input's next part:
-  // its newlines (found by the stream) give the next block's first line, then it is parsed. After the first block, a
-  // file that can be read at positions goes on in chunks (read_chunk()).
+  // its newlines (found by the stream) give the next block's first line, then it is
+  // parsed. After the first block, a file that can be read at positions goes on in chunks
+  // (read_chunk()).
   void use_block(Job* job, const Taken& taken, std::unique_lock<std::mutex>& lock, Worker& w) {
     if (!taken.ok) {
       job->exhausted = true;

@@ -166,20 +166,8 @@ std::uint64_t process_seed() {
 }  // namespace
 
 void find_all(std::string_view s, char c, std::vector<std::uint32_t>* at) {
-  const __m128i want = _mm_set1_epi8(c);
-  auto mask16 = [&](const char* p) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, want))));
-  };
   std::size_t i = 0;
-  for (; i + 64 <= s.size(); i += 64) {
-    const char* p = s.data() + i;
-    std::uint64_t m = mask16(p) | mask16(p + 16) << 16 | mask16(p + 32) << 32 | mask16(p + 48) << 48;
-    while (m != 0) {
-      at->push_back(static_cast<std::uint32_t>(i + static_cast<std::size_t>(__builtin_ctzll(m))));
-      m &= m - 1;
-    }
-  }
+  for (; i + 64 <= s.size(); i += 64) find_in_64(Bytes64(s.data() + i), c, i, at);
   for (; i < s.size(); ++i) {
     if (s[i] == c) at->push_back(static_cast<std::uint32_t>(i));
   }

@@ -16,6 +16,7 @@
 #include <set>
 #include <utility>
 
+#include "base/text.h"
 #include "input/decode.h"
 
 namespace azd::input {
@@ -232,7 +233,6 @@ std::size_t first_invalid_utf8(std::string_view in, std::vector<std::uint32_t>* 
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());
   const auto* end = p + in.size();
   const auto* start = p;
-  const __m128i nl = _mm_set1_epi8('\n');
   auto note = [&](const unsigned char* at) {
     if (newlines) newlines->push_back(static_cast<std::uint32_t>(at - start));
   };
@@ -240,20 +240,9 @@ std::size_t first_invalid_utf8(std::string_view in, std::vector<std::uint32_t>* 
     // 64 ASCII bytes per step while it lasts: one SSE2 test for four 16-byte loads (SSE2
     // is in every x86-64 CPU). Almost every byte of a real export is ASCII.
     if (end - p >= 64) {
-      const auto* v = reinterpret_cast<const __m128i*>(p);
-      const __m128i a = _mm_loadu_si128(v), b = _mm_loadu_si128(v + 1), c = _mm_loadu_si128(v + 2),
-                    d = _mm_loadu_si128(v + 3);
-      if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) == 0) {
-        if (newlines) {
-          auto mask = [&](__m128i x) {
-            return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl))));
-          };
-          std::uint64_t m = mask(a) | mask(b) << 16 | mask(c) << 32 | mask(d) << 48;
-          while (m != 0) {
-            note(p + __builtin_ctzll(m));
-            m &= m - 1;
-          }
-        }
+      const base::Bytes64 b(p);
+      if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(b.v[0], b.v[1]), _mm_or_si128(b.v[2], b.v[3]))) == 0) {
+        if (newlines) base::find_in_64(b, '\n', static_cast<std::size_t>(p - start), newlines);
         p += 64;
         continue;
       }

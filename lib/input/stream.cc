@@ -6,9 +6,9 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cstdint>
-#include <cerrno>
 #include <cstring>
 
 #include "base/pages.h"
@@ -35,10 +35,7 @@ bool check_block(std::string_view* text, std::string* repaired, std::uint64_t* i
   const std::size_t size = repaired->size();
   repaired->append(kPadding, '\0');
   *text = std::string_view(repaired->data(), size);
-  if (newlines) {
-    newlines->clear();
-    if (size <= UINT32_MAX) base::find_all(*text, '\n', newlines);
-  }
+  if (newlines) base::find_newlines(*text, newlines);
   return true;
 }
 
