@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "base/pages.h"
 #include "base/text.h"
@@ -67,6 +68,11 @@ struct Stream::Impl {
   std::size_t bom = 0;           // bytes of UTF-8 BOM at the start of buf
   bool utf16 = false;
   bool head_utf8 = true;         // the head is valid UTF-8 (see start())
+  // The head's check, kept for the first block of lines: buf[bom, head_checked) is valid
+  // UTF-8 with its newlines at head_newlines (offsets from bom). A folder of hourly files
+  // smaller than a window would otherwise have every byte checked twice.
+  std::size_t head_checked = 0;
+  std::vector<std::uint32_t> head_newlines;
   bool lines_started = false;    // handing out has begun (head() is gone)
   // next_window(): buf[begin, valid) is checked (and repaired) UTF-8; `handed` bytes from
   // begin were in the last window.
@@ -323,7 +329,9 @@ struct Stream::Impl {
     // decided on the repaired text, as a whole read decides it. A character cut by the end
     // of the head is not invalid.
     const std::string_view checked(buf.data() + bom, settled_end(bom) - bom);
-    head_utf8 = first_invalid_utf8(checked) == checked.size();
+    const bool listed = checked.size() <= UINT32_MAX;
+    head_utf8 = first_invalid_utf8(checked, listed ? &head_newlines : nullptr) == checked.size();
+    if (head_utf8 && listed) head_checked = bom + checked.size();
     return true;
   }
 };
@@ -358,7 +366,9 @@ bool Stream::open(const std::string& path, const OpenOptions& options, std::stri
     // Files whose size the kernel does not know (/proc) are read like pipes.
     im.regular = S_ISREG(st.st_mode) && st.st_size > 0;
     if (im.regular) {
-      ::posix_fadvise(im.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+      // (Read-ahead advice means nothing to a file that one read takes in: a system call
+      // saved per file of a folder of small hourly exports.)
+      if (static_cast<std::uint64_t>(st.st_size) >= options.window) ::posix_fadvise(im.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
       im.file_size = static_cast<std::uint64_t>(st.st_size);
     }
   }
@@ -405,8 +415,16 @@ bool Stream::next_lines(std::string_view* block, std::string* err, std::vector<s
       }
       if (stop > 0 || im.eof) {
         std::string_view text(base + im.begin, stop > im.begin ? stop - im.begin : 0);
+        const bool in_head = im.begin == im.bom && stop <= im.head_checked;
         im.begin = std::max(stop, im.begin);
-        if (check_block(&text, &im.repaired, &im.invalid, newlines)) im.encoding = Encoding::cp1252;
+        if (in_head) {
+          // Every newline of the head is in the block: it ends after the last newline read.
+          if (newlines) newlines->swap(im.head_newlines);
+        } else if (check_block(&text, &im.repaired, &im.invalid, newlines)) {
+          im.encoding = Encoding::cp1252;
+        }
+        im.head_checked = 0;  // only the first block starts at the head
+        im.head_newlines.clear();
         *block = text;
         return true;
       }

@@ -287,7 +287,8 @@ TEST_CASE("chunks read at their positions and joined give the text a stream read
   // The decoded text of every block, from next_lines() alone or from the first block and
   // then chunks (Stream::read_at + join_chunk, in order, as the scheduler counts them).
   // Every block comes with the offsets of its newlines, found while it was checked as
-  // UTF-8 (or after it was repaired): they must be those find_all() finds in the block.
+  // UTF-8 (or after it was repaired), or, for the first block, while the head was checked:
+  // they must be those find_all() finds in the block.
   std::uint64_t listed_total = 0;
   auto check_newlines = [&listed_total](std::string_view block, const std::vector<std::uint32_t>& listed) {
     std::vector<std::uint32_t> want;
@@ -365,6 +366,9 @@ TEST_CASE("chunks read at their positions and joined give the text a stream read
       bytes += rng() % 5 == 0 ? "\r\n" : "\n";
     }
     if (rng() % 3 == 0 && !bytes.empty()) bytes.pop_back();  // no final newline
+    // A byte-order mark leaves the head short of a window: the first block then reaches
+    // past what the head's check covered.
+    if (rng() % 4 == 0) bytes.insert(0, "\xEF\xBB\xBF");
     const std::size_t window = 64 + rng() % 512, chunk = 1 + rng() % 700, room = rng() % 200;
     INFO("round " << round << ", window " << window << ", chunk " << chunk << ", room " << room);
     REQUIRE(chunked(bytes, window, chunk, room) == in_order(bytes, window));
