@@ -68,9 +68,9 @@ struct Stream::Impl {
   std::size_t bom = 0;           // bytes of UTF-8 BOM at the start of buf
   bool utf16 = false;
   bool head_utf8 = true;         // the head is valid UTF-8 (see start())
-  // The head's check, kept for the first block of lines: buf[bom, head_checked) is valid
-  // UTF-8 with its newlines at head_newlines (offsets from bom). A folder of hourly files
-  // smaller than a window would otherwise have every byte checked twice.
+  // The head's check, kept for the first block of lines or window: buf[bom, head_checked)
+  // is valid UTF-8 with its newlines at head_newlines (offsets from bom). A folder of hourly
+  // files smaller than a window would otherwise have every byte checked twice.
   std::size_t head_checked = 0;
   std::vector<std::uint32_t> head_newlines;
   bool lines_started = false;    // handing out has begun (head() is gone)
@@ -442,7 +442,8 @@ bool Stream::next_window(std::size_t consumed, std::string_view* window, bool* a
   *at_end = false;
   if (!im.lines_started) {
     im.lines_started = true;
-    im.begin = im.valid = im.bom;
+    im.begin = im.bom;
+    im.valid = std::max(im.bom, im.head_checked);  // the head's check holds (see next_lines)
     im.handed = 0;
   }
   consumed = std::min(consumed, im.handed);

@@ -608,6 +608,26 @@ TEST_CASE("a record larger than the window grows the window in every streamed sh
   check_every_window(pretty(big) + "\n" + pretty(storage_record(2)));
 }
 
+TEST_CASE("a streamed array whose head ends inside a character checks it with the bytes after it", "[stream]") {
+  // The head (the first window) is valid up to the character it cuts; the window reader
+  // takes the head's check as done up to there, not past it. Here the cut character's
+  // next byte cannot continue it, so it is repaired as in a whole read.
+  auto array_with = [](std::size_t filler, const char* tail) {
+    // (The newline ends the head at the window: without one the head reads on for a line.)
+    return "[\n" + storage_record(0, ",\"x\":\"" + std::string(filler, 'a') + tail + "\"") + ",\n" + storage_record(1) + "]";
+  };
+  const std::size_t at = array_with(0, "").find("\"x\":\"") + 5;  // where the filler starts
+  REQUIRE(at > 5);
+  for (const char* tail : {"\xC3" "A", "\xC3\xA9"}) {
+    const std::string text = array_with(40, tail);
+    const std::size_t window = at + 40 + 1;  // the window's last byte is 0xC3
+    REQUIRE(static_cast<unsigned char>(text[window - 1]) == 0xC3);
+    const Trace whole = read_whole(text);
+    CHECK(whole.encoding == (tail[1] == 'A' ? "windows-1252" : "utf-8"));
+    CHECK(read_streamed(text, window) == whole);
+  }
+}
+
 TEST_CASE("invalid UTF-8 and a byte-order mark in a streamed array read as in a whole read", "[stream]") {
   std::vector<std::string> records;
   for (int i = 0; i < 10; ++i) records.push_back(storage_record(i, ",\"x\":\"caf\xE9 \xC3\xA9t\xE9 \xE2\x82\xAC \xF0\x9F\x98\x80\""));
