@@ -167,6 +167,8 @@ void print_build_details() {
   std::printf("simdjson: %s\n", info.version.c_str());
   std::printf("simdjson stage-1 kernel: %s (chosen at run time for this CPU)\n", info.stage1.c_str());
   std::printf("simdjson on-demand kernel: %s (compiled in)\n", info.on_demand.c_str());
+  const std::string_view crc = input::gzip_check_kernel();
+  std::printf("gzip CRC-32: %.*s (chosen at run time for this CPU)\n", static_cast<int>(crc.size()), crc.data());
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // streams (stream.cc). Not a public header.
 #pragma once
 
+#include <zlib.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +19,36 @@ bool read_all(int fd, std::string* storage, std::string* err);
 /// Maps a regular file of `size` bytes with kPadding readable bytes after it.
 bool map_file(int fd, std::size_t size, Buffer* out, std::string* err);
 bool is_gzip(std::string_view b);
+/// How crc32() computes: zlib's tables, carry-less multiplication on 128-bit registers
+/// (PCLMULQDQ), or on 512-bit ones (AVX-512 VPCLMULQDQ).
+enum class CrcKernel { tables, clmul, clmul512 };
+/// The fastest kernel this CPU (and system) runs.
+CrcKernel best_crc_kernel();
+/// The CRC-32 of gzip (and zlib's crc32()) over `bytes`, continuing from `crc` (0 to start),
+/// with best_crc_kernel(), or with `kernel` (which this CPU must run).
+std::uint32_t crc32(std::uint32_t crc, std::string_view bytes);
+std::uint32_t crc32(std::uint32_t crc, std::string_view bytes, CrcKernel kernel);
+
+/// zlib set up to inflate gzip members without checking them: zlib computes the CRC with
+/// byte tables, and GzipCheck with crc32() instead. On a false return, *err says why and
+/// nothing needs inflateEnd().
+bool init_gunzip(z_stream* zs, std::string* err);
+
+/// The check of one gzip member after another: the CRC-32 and the size (mod 2^32) of the
+/// bytes inflated, against the member's trailer.
+class GzipCheck {
+ public:
+  void add(const void* inflated, std::size_t n) {
+    crc_ = crc32(crc_, std::string_view(static_cast<const char*>(inflated), n));
+    size_ += n;
+  }
+  /// At a member's end (Z_STREAM_END): `trailer` is its last 8 bytes. Starts the next member.
+  bool end_member(const unsigned char* trailer, std::string* err);
+
+ private:
+  std::uint32_t crc_ = 0;
+  std::uint64_t size_ = 0;
+};
 /// Offset of the first invalid UTF-8 byte, or in.size() when all of it is valid. With
 /// `newlines` (and `in` under 4 GiB), the offsets of the newlines before that byte are
 /// appended to it, found in the same pass.

@@ -83,11 +83,9 @@ bool is_gzip(std::string_view b) {
 // Inflates every gzip member in `in` (concatenated members are legal and produced by
 // `cat a.gz b.gz`). Stops with an error once `limit` bytes have been produced.
 bool gunzip(std::string_view in, std::uint64_t limit, std::string* out, std::string* err) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 32) != Z_OK) {
-    *err = "gzip: cannot initialise zlib";
-    return false;
-  }
+  z_stream zs;
+  if (!init_gunzip(&zs, err)) return false;
+  GzipCheck check;
   out->clear();
   out->resize(std::min<std::uint64_t>(limit, std::max<std::size_t>(in.size() * 4, 1 << 16)));
   std::size_t produced = 0;
@@ -111,8 +109,14 @@ bool gunzip(std::string_view in, std::uint64_t limit, std::string* out, std::str
     zs.avail_out = out_chunk;
     int rc = inflate(&zs, Z_NO_FLUSH);
     remaining_in -= in_chunk - zs.avail_in;
+    check.add(out->data() + produced, out_chunk - zs.avail_out);
     produced += out_chunk - zs.avail_out;
     if (rc == Z_STREAM_END) {
+      // The trailer is the member's last 8 bytes, just read.
+      if (!check.end_member(zs.next_in - 8, err)) {
+        ok = false;
+        break;
+      }
       // Another member may follow; trailing zero padding is tolerated as gzip(1) does.
       std::string_view rest = in.substr(in.size() - remaining_in);
       if (!is_gzip(rest)) break;

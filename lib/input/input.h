@@ -34,6 +34,10 @@ enum class Encoding {
 /// Stable lower-case name of an encoding, used in reports ("utf-16le+bom").
 std::string_view encoding_name(Encoding e);
 
+/// How this CPU computes gzip's CRC-32 (`azdetect --version -v`): "vpclmulqdq" (AVX-512),
+/// "pclmulqdq" or "tables" (zlib's), chosen at run time.
+std::string_view gzip_check_kernel();
+
 /// Knobs for open_input(); the defaults are what the CLI uses.
 struct OpenOptions {
   std::uint64_t max_decompressed = kDefaultMaxDecompressed;

@@ -57,7 +57,12 @@ struct Stream::Impl {
   bool inflating = false;        // zs is initialised
   bool gzip_done = false;        // the last member ended
   z_stream zs{};
-  std::string zin;               // compressed bytes not yet inflated: zin[0, zs.avail_in) at zs.next_in
+  GzipCheck check;
+  // Compressed bytes not yet inflated: zs.avail_in of them at zs.next_in, inside zin. The
+  // kLookBehind bytes before zs.next_in are always in zin (the ones read last), so a member's
+  // trailer can be read there when it ends, whichever reads it came in.
+  std::string zin;
+  static constexpr std::size_t kLookBehind = 8;
   std::uint64_t produced = 0;    // decompressed bytes so far (bomb limit)
 
   // Decoded bytes not yet handed out are buf[begin, end); buf always has kPadding bytes
@@ -154,17 +159,13 @@ struct Stream::Impl {
   bool inflate_some(char* dst, std::size_t cap, std::size_t* got, std::string* err) {
     *got = 0;
     while (*got == 0 && !gzip_done) {
-      if (zs.avail_in == 0 && !source_eof) {
-        std::size_t n = 0;
-        if (!raw_read(zin.data(), zin.size(), &n, err)) return false;
-        zs.next_in = reinterpret_cast<Bytef*>(zin.data());
-        zs.avail_in = static_cast<uInt>(n);
-      }
+      if (zs.avail_in == 0 && !source_eof && !refill_zin(err)) return false;
       zs.next_out = reinterpret_cast<Bytef*>(dst);
       zs.avail_out = static_cast<uInt>(std::min<std::size_t>(cap, 1U << 30));
       const uInt before_out = zs.avail_out;
       const int rc = inflate(&zs, Z_NO_FLUSH);
       *got = before_out - zs.avail_out;
+      check.add(dst, *got);
       produced += *got;
       if (produced > options.max_decompressed) {
         *err = "gzip: decompressed size exceeds the limit of " + std::to_string(options.max_decompressed) +
@@ -172,6 +173,7 @@ struct Stream::Impl {
         return false;
       }
       if (rc == Z_STREAM_END) {
+        if (!check.end_member(zs.next_in - kLookBehind, err)) return false;
         // Another member may follow (`cat a.gz b.gz`); anything else after the end is
         // ignored, as gzip(1) ignores trailing zero padding.
         if (!next_member(err)) return false;
@@ -190,17 +192,20 @@ struct Stream::Impl {
     return true;
   }
 
+  // Reads more compressed bytes behind the unread ones (and the look-behind before them).
+  bool refill_zin(std::string* err) {
+    const std::size_t keep = kLookBehind + zs.avail_in;
+    std::memmove(zin.data(), zs.next_in - kLookBehind, keep);
+    std::size_t n = 0;
+    if (!raw_read(zin.data() + keep, zin.size() - keep, &n, err)) return false;
+    zs.next_in = reinterpret_cast<Bytef*>(zin.data() + kLookBehind);
+    zs.avail_in = static_cast<uInt>(keep - kLookBehind + n);
+    return true;
+  }
+
   // After a member's end: reset for the next member when the gzip magic follows.
   bool next_member(std::string* err) {
-    if (zs.avail_in < 2 && !source_eof) {
-      // Keep the unread byte (if any) and read more behind it.
-      const std::size_t keep = zs.avail_in;
-      if (keep) std::memmove(zin.data(), zs.next_in, keep);
-      std::size_t n = 0;
-      if (!raw_read(zin.data() + keep, zin.size() - keep, &n, err)) return false;
-      zs.next_in = reinterpret_cast<Bytef*>(zin.data());
-      zs.avail_in = static_cast<uInt>(keep + n);
-    }
+    if (zs.avail_in < 2 && !source_eof && !refill_zin(err)) return false;
     const std::string_view rest(reinterpret_cast<const char*>(zs.next_in), zs.avail_in);
     if (detail::is_gzip(rest)) {
       inflateReset(&zs);
@@ -284,15 +289,12 @@ struct Stream::Impl {
     if (detail::is_gzip(std::string_view(buf.data(), end))) {
       is_gzip = true;
       options.window = requested;
-      if (inflateInit2(&zs, 15 + 32) != Z_OK) {
-        *err = "gzip: cannot initialise zlib";
-        return false;
-      }
+      if (!init_gunzip(&zs, err)) return false;
       inflating = true;
       // The first read may already hold more than one input chunk of compressed bytes.
-      zin.resize(std::max<std::size_t>(std::size_t{1} << 18, end));
-      std::memcpy(zin.data(), buf.data(), end);
-      zs.next_in = reinterpret_cast<Bytef*>(zin.data());
+      zin.assign(kLookBehind + std::max<std::size_t>(std::size_t{1} << 18, end), '\0');
+      std::memcpy(zin.data() + kLookBehind, buf.data(), end);
+      zs.next_in = reinterpret_cast<Bytef*>(zin.data() + kLookBehind);
       zs.avail_in = static_cast<uInt>(end);
       end = 0;
     }

@@ -3,7 +3,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <random>
 
+#include "input/decode.h"
 #include "input/input.h"
 #include "test_support.h"
 
@@ -98,6 +100,55 @@ TEST_CASE("a truncated gzip stream is an error, not silent data loss", "[input]"
   decode(gz.substr(0, gz.size() / 2), &ok, &err);
   CHECK_FALSE(ok);
   CHECK(err.find("truncated") != std::string::npos);
+}
+
+TEST_CASE("crc32 gives zlib's CRC-32 with every kernel the CPU runs, at any length, alignment and start", "[input]") {
+  using azd::input::detail::CrcKernel;
+  std::mt19937_64 rng(7);
+  std::string bytes(70000, '\0');
+  for (char& c : bytes) c = static_cast<char>(rng());
+  // Lengths around every step of the folds (16, 64 and 128 bytes, the 256-byte threshold)
+  // and random ones.
+  std::vector<std::size_t> lengths{0, 1, 15, 16, 17, 63, 64, 65, 127, 128, 129, 255, 256, 257, 383, 384, 385, 1000, 65536};
+  for (int i = 0; i < 200; ++i) lengths.push_back(rng() % 60000);
+  const CrcKernel best = azd::input::detail::best_crc_kernel();
+  for (CrcKernel kernel : {CrcKernel::tables, CrcKernel::clmul, CrcKernel::clmul512}) {
+    if (static_cast<int>(kernel) > static_cast<int>(best)) continue;  // not on this CPU
+    INFO("kernel " << static_cast<int>(kernel));
+    for (std::size_t n : lengths) {
+      const std::size_t at = rng() % 64;
+      const std::uint32_t start = (n % 3 == 0) ? 0 : static_cast<std::uint32_t>(rng());
+      const std::string_view part(bytes.data() + at, n);
+      const auto want = static_cast<std::uint32_t>(::crc32(start, reinterpret_cast<const Bytef*>(part.data()), static_cast<uInt>(n)));
+      INFO("length " << n << " at " << at);
+      CHECK(azd::input::detail::crc32(start, part, kernel) == want);
+      // In two pieces, as a stream computes it block by block.
+      const std::size_t cut = n / 3;
+      CHECK(azd::input::detail::crc32(azd::input::detail::crc32(start, part.substr(0, cut), kernel), part.substr(cut), kernel) ==
+            want);
+    }
+  }
+}
+
+TEST_CASE("a gzip member whose trailer does not match what it inflates to is corrupt", "[input]") {
+  const std::string a = gzip_bytes(std::string(3000, 'a') + "\n"), b = gzip_bytes(std::string(5000, 'b') + "\n");
+  CHECK(decode(a + b).text().size() == 8002);
+  // The CRC (the trailer's first four bytes) and the size (its last four), of either member.
+  const std::size_t end_a = a.size(), end_b = a.size() + b.size();
+  const std::pair<std::size_t, const char*> flips[] = {{end_a - 8, "incorrect data check"},
+                                                       {end_a - 1, "incorrect length check"},
+                                                       {end_b - 7, "incorrect data check"},
+                                                       {end_b - 2, "incorrect length check"}};
+  for (const auto& [at, why] : flips) {
+    INFO("byte " << at);
+    std::string bad = a + b;
+    bad[at] = static_cast<char>(bad[at] ^ 0x10);
+    bool ok = true;
+    std::string err;
+    decode(bad, &ok, &err);
+    CHECK_FALSE(ok);
+    CHECK(err.find(why) != std::string::npos);
+  }
 }
 
 TEST_CASE("a gzip bomb is stopped at the decompression limit", "[input]") {

@@ -230,6 +230,37 @@ TEST_CASE("a gzip larger than one read of compressed bytes is inflated whole", "
   CHECK(read_streamed(gz, 4096) == whole);
 }
 
+TEST_CASE("a streamed gzip is checked against each member's trailer, also when a read cuts the trailer", "[stream]") {
+  const std::string a = many_lines(20), b = many_lines(7);
+  const std::string gz = gzip_bytes(a) + gzip_bytes(b);
+  const std::size_t end_a = gzip_bytes(a).size();
+  const Trace whole = read_whole(a + b);
+  // The first read of the source takes `window` bytes: ending it 1-8 bytes before a
+  // member's end splits that member's trailer between two reads.
+  std::vector<std::size_t> windows{64, 4096, std::size_t{1} << 20};
+  for (std::size_t k = 1; k <= 8; ++k) {
+    windows.push_back(end_a - k);
+    windows.push_back(gz.size() - k);
+  }
+  for (std::size_t window : windows) {
+    INFO("window " << window);
+    CHECK(read_streamed(gz, window) == whole);
+    for (std::size_t at : {end_a - 8, end_a - 1, gz.size() - 5, gz.size() - 4}) {
+      INFO("byte " << at << " changed");
+      std::string bad = gz;
+      bad[at] = static_cast<char>(bad[at] ^ 0x01);
+      input::Stream stream;
+      open_stream(bad, window, &stream);
+      record::Reader reader;
+      const record::ReadResult r = reader.read_stream(stream, [](const record::EventView&) {});
+      CHECK(r.fatal);
+      REQUIRE(!r.issues.empty());
+      CHECK(r.issues.back().reason.find(at >= gz.size() - 4 || at == end_a - 1 ? "incorrect length check" : "incorrect data check") !=
+            std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("a UTF-8 byte-order mark before JSON Lines is skipped by the stream", "[stream]") {
   const std::string text = "\xEF\xBB\xBF" + many_lines(5);
   const Trace whole = read_whole(text);
