@@ -46,6 +46,9 @@ struct Job {
   std::string carry;
 };
 
+// Heap memory each input keeps until the reading ends (measured: 2,000 files, ~1 fault each).
+constexpr std::size_t kHeapPerInput = std::size_t{4} << 10;
+
 // Room before a chunk for the line the chunk before left unfinished (longer lines move it).
 constexpr std::size_t kCarryRoom = std::size_t{64} << 10;
 
@@ -372,11 +375,16 @@ void read_inputs(const std::vector<std::string>& paths, const input::OpenOptions
     if (std::from_chars(text.data(), text.data() + text.size(), bytes).ec == std::errc() && bytes >= 64) options.window = bytes;
   }
   Scheduler scheduler(std::move(jobs), options, on_input, progress);
+  // What each input leaves behind until the end of the reading (its report, its duplicate
+  // keys, map nodes: about a page per file of a folder of hourly exports) is mapped in
+  // ahead, by each thread for its share, instead of a page fault at a time.
+  const std::size_t heap_share = files.size() * kHeapPerInput / std::max<std::size_t>(sinks.size(), 1);
   // Running out of memory on any reading thread ends the run the way main() ends it on the
   // main thread (a message, exit 2): unwinding one thread alone would leave the others
   // waiting for its blocks, or destroy threads that were never joined.
-  auto work = [&scheduler](EventSink& sink) {
+  auto work = [&scheduler, heap_share](EventSink& sink) {
     try {
+      base::reserve_heap(heap_share);
       scheduler.work(sink);
     } catch (const std::bad_alloc&) {
       std::fputs("azdetect: out of memory\n", stderr);

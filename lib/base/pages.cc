@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 
@@ -68,6 +69,17 @@ void prepare_heap() {
   if (to > from && static_cast<std::size_t>(to - from) <= 2 * kStep) {
     prefault(block, static_cast<std::size_t>(to - from));
   }
+  std::free(block);
+}
+
+void reserve_heap(std::size_t n) {
+  // Below the 32 MiB from which prepare_heap() lets blocks be mappings of their own, which
+  // freeing would unmap.
+  constexpr std::size_t kMinimum = std::size_t{64} << 10, kMaximum = std::size_t{16} << 20;
+  if (n < kMinimum) return;
+  void* block = std::malloc(std::min(n, kMaximum));
+  if (block == nullptr) return;
+  prefault(block, std::min(n, kMaximum));
   std::free(block);
 }
 

@@ -37,4 +37,9 @@ void unmap_pages(void* p, std::size_t n);
 /// * the heap grows 1 MiB at a time, and its first MiB is mapped in with prefault().
 void prepare_heap();
 
+/// Maps in `n` bytes of the calling thread's heap ahead of the allocations that will use
+/// them (a block allocated, prefault()ed, and freed: prepare_heap() keeps it), for memory a
+/// run is known to need a little at a time. Nothing under 64 KiB, at most 16 MiB.
+void reserve_heap(std::size_t n);
+
 }  // namespace azd::base
