@@ -165,13 +165,14 @@ Key key_id_folded(std::string_view raw);
 }  // namespace keys
 
 /// Which Key `raw` (a key as written) is. Every key of every record goes through here (a
-/// storage record has 26), so it is inline and reads one table slot: the key's words are
+/// storage record has 26), so it is inlined at every call (the optimiser kept it a call:
+/// forcing it made one thread 4 % faster on 1 GB) and reads one table slot: the key's words are
 /// loaded without branching on its length (keys come in every length, in no order a predictor
 /// could learn), case is folded by setting bit 0x20 of every byte, and the slot its first word
 /// picks either holds it or it is not a name. Setting 0x20 turns A-Z into a-z and no other
 /// byte into a letter, so a key matches a name (all lower-case letters) exactly when it
 /// matches it ignoring ASCII case.
-inline Key key_id(std::string_view raw) {
+[[gnu::always_inline]] inline Key key_id(std::string_view raw) {
   const std::size_t n = raw.size();
   if (n - 1 < kKeyOverRead) {  // 1..24 bytes
     const char* p = raw.data();
