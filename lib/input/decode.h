@@ -38,11 +38,13 @@ bool init_gunzip(z_stream* zs, std::string* err);
 /// bytes inflated, against the member's trailer.
 class GzipCheck {
  public:
+  static constexpr std::size_t kTrailer = 8;  // CRC-32, then the size, little-endian
   void add(const void* inflated, std::size_t n) {
     crc_ = crc32(crc_, std::string_view(static_cast<const char*>(inflated), n));
     size_ += n;
   }
-  /// At a member's end (Z_STREAM_END): `trailer` is its last 8 bytes. Starts the next member.
+  /// At a member's end (Z_STREAM_END): `trailer` is its last kTrailer bytes. Starts the next
+  /// member.
   bool end_member(const unsigned char* trailer, std::string* err);
 
  private:

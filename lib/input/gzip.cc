@@ -61,6 +61,12 @@ AZD_CLMUL inline __m128i fold(__m128i x, __m128i k, __m128i onto) {
   return _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11)), onto);
 }
 
+// Four consecutive blocks folded into one, congruent to the four.
+AZD_CLMUL inline __m128i fold4(__m128i a, __m128i b, __m128i c, __m128i d) {
+  const __m128i k1 = pair(k128_high, k128_low);
+  return fold(fold(fold(a, k1, b), k1, c), k1, d);
+}
+
 // The blocks from p on (n of them left, n < 64 or the caller's loop ended) folded into x,
 // then x and the tail through the tables: the final reduction to 32 bits is 16 table steps
 // per call instead of per block. With x congruent to the bytes before p, and the register
@@ -77,7 +83,7 @@ AZD_CLMUL std::uint32_t finish(__m128i x, const unsigned char* p, std::size_t n)
 // Four 128-bit lanes in flight, since a carry-less multiply's result comes a few cycles
 // after it is issued. n >= 64.
 AZD_CLMUL std::uint32_t crc32_clmul(std::uint32_t crc, const unsigned char* p, std::size_t n) {
-  const __m128i k4 = pair(k512_high, k512_low), k1 = pair(k128_high, k128_low);
+  const __m128i k4 = pair(k512_high, k512_low);
   __m128i x0 = _mm_xor_si128(load(p), _mm_cvtsi32_si128(static_cast<int>(~crc)));
   __m128i x1 = load(p + 16), x2 = load(p + 32), x3 = load(p + 48);
   for (p += 64, n -= 64; n >= 64; p += 64, n -= 64) {
@@ -86,7 +92,7 @@ AZD_CLMUL std::uint32_t crc32_clmul(std::uint32_t crc, const unsigned char* p, s
     x2 = fold(x2, k4, load(p + 32));
     x3 = fold(x3, k4, load(p + 48));
   }
-  return finish(fold(fold(fold(x0, k1, x1), k1, x2), k1, x3), p, n);
+  return finish(fold4(x0, x1, x2, x3), p, n);
 }
 
 AZD_CLMUL512 inline __m512i pair4(std::uint64_t high, std::uint64_t low) {
@@ -113,8 +119,7 @@ AZD_CLMUL512 std::uint32_t crc32_clmul512(std::uint32_t crc, const unsigned char
   // extraction intrinsics trip its own uninitialised-value warning).
   alignas(64) __m128i lane[4];
   _mm512_store_si512(lane, fold512(x0, pair4(k512_high, k512_low), x1));
-  const __m128i k1 = pair(k128_high, k128_low);
-  return finish(fold(fold(fold(lane[0], k1, lane[1]), k1, lane[2]), k1, lane[3]), p, n);
+  return finish(fold4(lane[0], lane[1], lane[2], lane[3]), p, n);
 }
 
 #undef AZD_CLMUL

@@ -112,8 +112,8 @@ bool gunzip(std::string_view in, std::uint64_t limit, std::string* out, std::str
     check.add(out->data() + produced, out_chunk - zs.avail_out);
     produced += out_chunk - zs.avail_out;
     if (rc == Z_STREAM_END) {
-      // The trailer is the member's last 8 bytes, just read.
-      if (!check.end_member(zs.next_in - 8, err)) {
+      // The trailer is the member's last bytes, just read.
+      if (!check.end_member(zs.next_in - GzipCheck::kTrailer, err)) {
         ok = false;
         break;
       }

@@ -62,7 +62,7 @@ struct Stream::Impl {
   // kLookBehind bytes before zs.next_in are always in zin (the ones read last), so a member's
   // trailer can be read there when it ends, whichever reads it came in.
   std::string zin;
-  static constexpr std::size_t kLookBehind = 8;
+  static constexpr std::size_t kLookBehind = GzipCheck::kTrailer;
   std::uint64_t produced = 0;    // decompressed bytes so far (bomb limit)
 
   // Decoded bytes not yet handed out are buf[begin, end); buf always has kPadding bytes
