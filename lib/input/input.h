@@ -110,6 +110,10 @@ bool buffer_from_bytes(std::string_view bytes, const OpenOptions& options, Buffe
 /// whole input exactly like open_input().
 class Stream {
  public:
+  /// An empty stream: it allocates nothing until open() or open_bytes(). Each input of a
+  /// folder holds one from the start of a run, and 2,000 allocated up front (then replaced
+  /// by open()) cost the main thread 2.4 ms of page faults before any reading started.
+  /// Only the counts below (zero) may be asked of it before it is opened.
   Stream();
   ~Stream();
   Stream(Stream&&) noexcept;

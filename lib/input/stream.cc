@@ -338,7 +338,7 @@ struct Stream::Impl {
   }
 };
 
-Stream::Stream() : impl_(std::make_unique<Impl>()) {}
+Stream::Stream() = default;
 Stream::~Stream() = default;
 Stream::Stream(Stream&&) noexcept = default;
 Stream& Stream::operator=(Stream&&) noexcept = default;
@@ -625,9 +625,9 @@ bool Stream::take_all(Buffer* out, std::string* err) {
   return true;
 }
 
-Encoding Stream::encoding() const { return impl_->encoding; }
-bool Stream::gzip() const { return impl_->is_gzip; }
-std::uint64_t Stream::source_bytes() const { return impl_->source; }
-std::uint64_t Stream::invalid_utf8() const { return impl_->invalid; }
+Encoding Stream::encoding() const { return impl_ ? impl_->encoding : Encoding::utf8; }
+bool Stream::gzip() const { return impl_ && impl_->is_gzip; }
+std::uint64_t Stream::source_bytes() const { return impl_ ? impl_->source : 0; }
+std::uint64_t Stream::invalid_utf8() const { return impl_ ? impl_->invalid : 0; }
 
 }  // namespace azd::input

@@ -137,6 +137,20 @@ std::string many_lines(int n) {
 
 }  // namespace
 
+TEST_CASE("a stream that was never opened, or was let go, counts nothing and can still be opened", "[stream]") {
+  input::Stream stream;
+  CHECK(stream.source_bytes() == 0);
+  CHECK(stream.invalid_utf8() == 0);
+  CHECK_FALSE(stream.gzip());
+  CHECK(stream.encoding() == input::Encoding::utf8);
+  open_stream("{\"a\":1}\n", 64, &stream);
+  CHECK(stream.source_bytes() == 8);
+  stream = input::Stream();  // what a reading thread does when an input is read
+  CHECK(stream.source_bytes() == 0);
+  open_stream("{\"b\":2}\n{\"c\":3}\n", 64, &stream);
+  CHECK(stream.source_bytes() == 16);
+}
+
 TEST_CASE("JSON Lines read in small windows give the same events, offsets and lines as a whole read", "[stream]") {
   const std::string text = many_lines(40);
   const Trace whole = read_whole(text);
