@@ -54,10 +54,10 @@ bool in_range(record::Ticks t, record::Ticks since, record::Ticks until) {
 // Returns kExitInputError when an input could not be read, else kExitClean.
 int read_all(const Options& opt, EventSink sink, std::vector<report::InputReport>* inputs) {
   int code = kExitClean;
-  auto on_input = [&](const report::InputReport& in) {
+  auto on_input = [&](report::InputReport&& in) {
     report_unreadable(in);
     if (!in.readable) code = kExitInputError;
-    inputs->push_back(in);
+    inputs->push_back(std::move(in));
   };
   std::unique_ptr<report::Progress> progress = make_progress(opt.quiet);
   input::OpenOptions open_options;

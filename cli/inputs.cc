@@ -320,7 +320,7 @@ class Scheduler {
     done_bytes_ += job->report.bytes;
     while (emitted_ < jobs_.size() && jobs_[emitted_]->done) {
       if (progress_) progress_->clear();  // so messages about the input start on a clean line
-      on_input_(jobs_[emitted_]->report);
+      on_input_(std::move(jobs_[emitted_]->report));
       ++emitted_;
     }
     if (progress_) progress_->update(done_bytes_ + block_bytes_, job->path);

@@ -26,7 +26,8 @@ struct EventSink {
   bool lazy = false;
 };
 
-using InputReportCallback = std::function<void(const report::InputReport&)>;
+// Takes an input's report, which is the callee's to keep (a folder has thousands).
+using InputReportCallback = std::function<void(report::InputReport&&)>;
 
 /// Expands `paths` (directories walked, "-" = standard input) and reads them with one
 /// thread per sink. Whole files are shared out between the threads, and a JSON Lines input

@@ -120,9 +120,9 @@ int run_scan(const Options& opt) {
   }
   report::Summary summary;
   std::vector<report::InputReport> inputs;
-  auto on_input = [&](const report::InputReport& in) {
+  auto on_input = [&](report::InputReport&& in) {
     report_unreadable(in);
-    inputs.push_back(in);
+    inputs.push_back(std::move(in));
   };
   input::OpenOptions open_options;
   open_options.max_decompressed = opt.max_decompressed;

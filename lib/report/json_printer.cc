@@ -18,9 +18,9 @@ class JsonPrinter final : public DocumentPrinter {
     write_run_members(w, run_, &s.elapsed_seconds);
     w.key("inputs");
     w.begin_array();
-    for (const InputReport& in : inputs_) {
+    for (const InputReport* in : inputs_) {
       w.begin_object();
-      write_input_members(w, in);
+      write_input_members(w, *in);
       w.end_object();
       spill(&text);
     }

@@ -13,7 +13,7 @@ class DocumentPrinter : public FindingSink {
  public:
   explicit DocumentPrinter(std::FILE* out) : out_(out) {}
   void begin(const RunInfo& run) override { run_ = run; }
-  void input(const InputReport& in) override { inputs_.push_back(in); }
+  void input(const InputReport& in) override { inputs_.push_back(&in); }
   void finding(const engine::Finding& f) override { findings_.push_back(&f); }
 
  protected:
@@ -29,7 +29,7 @@ class DocumentPrinter : public FindingSink {
 
   std::FILE* out_;
   RunInfo run_;
-  std::vector<InputReport> inputs_;
+  std::vector<const InputReport*> inputs_;
   std::vector<const engine::Finding*> findings_;
 };
 

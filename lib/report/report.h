@@ -82,8 +82,9 @@ struct Summary {
   double events_per_second() const { return elapsed_seconds > 0 ? static_cast<double>(events) / elapsed_seconds : 0; }
 };
 
-/// Receives a run's results in order: begin, inputs, findings, end. A finding passed to
-/// finding() stays valid until end() returns, so printers may buffer pointers to sort or size.
+/// Receives a run's results in order: begin, inputs, findings, end. An input passed to
+/// input() and a finding passed to finding() stay valid until end() returns, so printers may
+/// buffer pointers to sort or size instead of copies.
 class FindingSink {
  public:
   virtual ~FindingSink() = default;

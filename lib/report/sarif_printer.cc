@@ -150,11 +150,11 @@ class SarifPrinter final : public DocumentPrinter {
     w.member("startTimeUtc", run_.started);
     w.key("toolExecutionNotifications");
     w.begin_array();
-    for (const InputReport& in : inputs_) {
-      if (in.readable) continue;
+    for (const InputReport* in : inputs_) {
+      if (in->readable) continue;
       w.begin_object();
       w.member("level", "error");
-      text_object(w, "message", in.path + ": " + (in.errors.empty() ? std::string("not read") : in.errors.front().reason));
+      text_object(w, "message", in->path + ": " + (in->errors.empty() ? std::string("not read") : in->errors.front().reason));
       w.end_object();
     }
     w.end_array();

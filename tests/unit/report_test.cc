@@ -1,8 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <random>
+#include <string>
+
 #include "base/text.h"
 #include "catalog/catalog.h"
 #include "engine/engine.h"
+#include "report/json_writer.h"
 #include "report/report.h"
 
 using namespace azd;
@@ -30,6 +35,60 @@ TEST_CASE("terminal escaping neutralises ANSI escapes and C1 controls", "[report
   CHECK(base::escape_for_terminal("a\nb\tc") == "a\\nb\\tc");
   CHECK(base::escape_for_terminal("\xC2\x9B" "2J") == "\\u009b2J");
   CHECK(base::escape_for_terminal("caf\xC3\xA9") == "caf\xC3\xA9");
+}
+
+// JSON string escaping, written the slow, obvious way: one byte at a time.
+std::string json_string_by_byte(std::string_view s) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    char hex[8];
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      std::snprintf(hex, sizeof hex, "\\u%04x", c);
+      out += hex;
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      std::snprintf(hex, sizeof hex, "\\u%04x", next);
+      out += hex;
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+TEST_CASE("JSON strings escape every control, quote and backslash wherever it falls", "[report][security]") {
+  std::string out;
+  report::detail::append_json_string(&out, "a\"b\\c\x01\x7f\xC2\x9B" "2J\xC2\xA9");
+  CHECK(out == "\"a\\\"b\\\\c\\u0001\\u007f\\u009b2J\xC2\xA9\"");
+  // The writer tests 16 bytes at a time: put each kind of byte at every position of strings
+  // around one, two and three such steps, in plain text and among other such bytes.
+  const std::string specials[] = {"\"", "\\", "\n", "\r", "\t", std::string(1, '\0'), "\x1f", "\x7f",
+                                  "\xC2\x85", "\xC2\x9F", "\xC2\xA0", "\xC3\xA9", " ", "~"};
+  std::mt19937 rng(5);
+  for (std::size_t len = 0; len <= 50; ++len) {
+    for (std::size_t at = 0; at <= len; ++at) {
+      for (const std::string& special : specials) {
+        std::string s(len, 'x');
+        s.insert(at, special);
+        if (rng() % 3 == 0) s.insert(rng() % (s.size() + 1), specials[rng() % std::size(specials)]);
+        out.clear();
+        report::detail::append_json_string(&out, s);
+        INFO("length " << len << ", at " << at);
+        REQUIRE(out == json_string_by_byte(s));
+      }
+    }
+  }
 }
 
 TEST_CASE("glob matching is linear and case-insensitive on request", "[base]") {
