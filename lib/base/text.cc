@@ -54,9 +54,22 @@ bool icontains(std::string_view haystack, std::string_view needle_lower) {
 }
 
 std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
+  std::string out;
+  assign_lower(&out, s);
   return out;
+}
+
+void assign_lower(std::string* out, std::string_view s) {
+  out->resize(s.size());
+  char* dst = out->data();
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    w = lower_word(w);
+    std::memcpy(dst + i, &w, 8);
+  }
+  for (; i < s.size(); ++i) dst[i] = lower(s[i]);
 }
 
 bool glob_match(std::string_view pattern, std::string_view text, bool case_insensitive) {

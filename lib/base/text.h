@@ -40,6 +40,9 @@ bool iends_with(std::string_view s, std::string_view suffix);
 /// Case-insensitive substring search; `needle_lower` must already be lower case.
 bool icontains(std::string_view haystack, std::string_view needle_lower);
 std::string to_lower(std::string_view s);
+/// Sets *out to to_lower(s) in out's own buffer, eight bytes at a time: for the per-event
+/// folds, which should not allocate.
+void assign_lower(std::string* out, std::string_view s);
 
 /// Glob match with `*` (any run) and `?` (one byte), optionally ASCII case-insensitive.
 bool glob_match(std::string_view pattern, std::string_view text, bool case_insensitive);

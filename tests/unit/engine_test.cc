@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "input/input.h"
@@ -156,4 +158,52 @@ TEST_CASE("a filter compiled once matches lazily read events on the caller their
     CHECK(engine::matches(by_caller, ev));
   });
   CHECK(n == 1);
+}
+
+TEST_CASE("rules on the operation name fire exactly when a filter with their condition matches the event",
+          "[engine][match]") {
+  // The engine compares operation names folded once per event; a filter (and a rule's
+  // case-sensitive condition) reads the name as written. Both must agree, whatever the case.
+  const std::vector<std::pair<std::string, std::string>> conditions = {
+      {"T-101", R"({"field": "operation", "equals": "MICROSOFT.Compute/virtualMachines/DELETE"})"},
+      {"T-102", R"({"field": "operation", "prefix": "Microsoft.COMPUTE/"})"},
+      {"T-103", R"({"field": "operation", "suffix": ["/Write", "/Delete"]})"},
+      {"T-104", R"({"field": "operation", "contains": "VIRTUALmachines"})"},
+      {"T-105", R"({"field": "operation", "wildcard": "microsoft.*/VIRTUALMACHINES/*"})"},
+      {"T-106", R"({"field": "operation", "equals": "Microsoft.Compute/virtualMachines/delete", "case_sensitive": true})"},
+      {"T-107", R"({"field": "operation", "suffix": "/delete", "case_sensitive": true})"},
+      {"T-108", R"({"not": {"field": "operation", "prefix": "MICROSOFT.NETWORK/"}})"},
+  };
+  catalog::Catalog c;
+  std::vector<catalog::LintError> errors;
+  for (const auto& [id, match] : conditions) {
+    const std::string rule = R"({"azdetect_rule": 1, "id": ")" + id +
+                             R"(", "title": "t", "description": "d", "severity": "high", "status": "test",
+      "attack": {"tactics": ["TA0040"], "techniques": ["T1485"]}, "outcome": "any", "match": )" +
+                             match + R"(, "remediation": {"summary": "s", "why": "w", "triage": ["look"],
+      "containment": [{"text": "c", "command": "az x"}]}})";
+    REQUIRE(c.add_from_text(id, rule, &errors));
+  }
+  const std::vector<std::pair<std::string, std::set<std::string>>> cases = {
+      {"Microsoft.Compute/virtualMachines/delete",
+       {"T-101", "T-102", "T-103", "T-104", "T-105", "T-106", "T-107", "T-108"}},
+      {"MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE", {"T-101", "T-102", "T-103", "T-104", "T-105", "T-108"}},
+      {"microsoft.network/networkInterfaces/WRITE", {"T-103"}},
+      {"Microsoft.Storage/storageAccounts/listKeys/action", {"T-108"}},
+  };
+  for (const auto& [op, expected] : cases) {
+    INFO(op);
+    std::set<std::string> fired;
+    for (const engine::Finding& f : test::run(c, {line("2024-01-01T00:00:00Z", op, "Success", kVm, "c1")})) {
+      fired.insert(f.rule->id);
+    }
+    CHECK(fired == expected);
+    record::EventView ev;
+    ev.operation = op;
+    std::set<std::string> filtered;
+    for (const catalog::Detection& d : c.rules()) {
+      if (engine::matches(d.match, ev)) filtered.insert(d.id);
+    }
+    CHECK(filtered == expected);
+  }
 }
