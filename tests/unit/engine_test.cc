@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 
 #include "catalog/catalog.h"
@@ -21,6 +22,21 @@ std::string line(std::string_view time, std::string_view op, std::string_view re
 }
 
 constexpr const char* kVm = "/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMPUTE/VIRTUALMACHINES/VM1";
+
+// A catalog of test rules (outcome "any"), one per (id, JSON match condition).
+catalog::Catalog rules_of(const std::vector<std::pair<std::string, std::string>>& conditions) {
+  catalog::Catalog c;
+  std::vector<catalog::LintError> errors;
+  for (const auto& [id, match] : conditions) {
+    const std::string rule = R"({"azdetect_rule": 1, "id": ")" + id +
+                             R"(", "title": "t", "description": "d", "severity": "high", "status": "test",
+      "attack": {"tactics": ["TA0040"], "techniques": ["T1485"]}, "outcome": "any", "match": )" +
+                             match + R"(, "remediation": {"summary": "s", "why": "w", "triage": ["look"],
+      "containment": [{"text": "c", "command": "az x"}]}})";
+    REQUIRE(c.add_from_text(id, rule, &errors));
+  }
+  return c;
+}
 constexpr const char* kDelete = "MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE";
 
 }  // namespace
@@ -174,16 +190,7 @@ TEST_CASE("rules on the operation name fire exactly when a filter with their con
       {"T-107", R"({"field": "operation", "suffix": "/delete", "case_sensitive": true})"},
       {"T-108", R"({"not": {"field": "operation", "prefix": "MICROSOFT.NETWORK/"}})"},
   };
-  catalog::Catalog c;
-  std::vector<catalog::LintError> errors;
-  for (const auto& [id, match] : conditions) {
-    const std::string rule = R"({"azdetect_rule": 1, "id": ")" + id +
-                             R"(", "title": "t", "description": "d", "severity": "high", "status": "test",
-      "attack": {"tactics": ["TA0040"], "techniques": ["T1485"]}, "outcome": "any", "match": )" +
-                             match + R"(, "remediation": {"summary": "s", "why": "w", "triage": ["look"],
-      "containment": [{"text": "c", "command": "az x"}]}})";
-    REQUIRE(c.add_from_text(id, rule, &errors));
-  }
+  const catalog::Catalog c = rules_of(conditions);
   const std::vector<std::pair<std::string, std::set<std::string>>> cases = {
       {"Microsoft.Compute/virtualMachines/delete",
        {"T-101", "T-102", "T-103", "T-104", "T-105", "T-106", "T-107", "T-108"}},
@@ -206,4 +213,28 @@ TEST_CASE("rules on the operation name fire exactly when a filter with their con
     }
     CHECK(filtered == expected);
   }
+}
+
+TEST_CASE("rules requiring the end of the operation name fire on every name ending so, in the case they allow",
+          "[engine][match]") {
+  // Not anchored on a name, such rules meet every event; their suffixes compare with the
+  // folded name unless the rule is case-sensitive, and the rest of the condition decides.
+  const catalog::Catalog c = rules_of({
+      {"T-201", R"({"field": "operation", "suffix": ["/Delete", "ete", "/delete/action"]})"},
+      {"T-202", R"({"field": "operation", "suffix": "/Delete", "case_sensitive": true})"},
+      {"T-203", R"({"all": [{"field": "category", "equals": "administrative"}, {"field": "operation", "suffix": "/WRITE"}]})"},
+      {"T-204", R"({"all": [{"field": "operation", "suffix": "/write"}, {"field": "category", "equals": "Policy"}]})"},
+  });
+  auto fired = [&](const std::string& op) {
+    std::map<std::string, std::size_t> evidence;  // rule -> records behind its finding
+    for (const engine::Finding& f : test::run(c, {line("2024-01-01T00:00:00Z", op, "Success", kVm, "c1")})) {
+      evidence[f.rule->id] += f.evidence_total;
+    }
+    return evidence;
+  };
+  CHECK(fired("A/B/delete") == std::map<std::string, std::size_t>{{"T-201", 1}});
+  CHECK(fired("A/B/Delete") == std::map<std::string, std::size_t>{{"T-201", 1}, {"T-202", 1}});
+  CHECK(fired("A/B/DELETE/ACTION") == std::map<std::string, std::size_t>{{"T-201", 1}});
+  CHECK(fired("a/b/Write") == std::map<std::string, std::size_t>{{"T-203", 1}});
+  CHECK(fired("A/B/read").empty());
 }
