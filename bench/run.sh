@@ -65,7 +65,8 @@ azdetect="$build/azdetect"
 datagen="$build/bench/bench_datagen"
 [ -x "$azdetect" ] || fail "no $azdetect (build first)"
 [ -x "$datagen" ] || fail "no $datagen (build first)"
-[ -x /usr/bin/time ] || fail "/usr/bin/time is missing (scripts/deps.sh installs it)"
+timer="$build/bench/bench_timed"
+[ -x "$timer" ] || fail "no $timer (build first)"
 command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh installs it)"
 
 # Only the files this script names (shape-EVENTS.json, the gzip, the split folders).
@@ -101,23 +102,18 @@ events_for() {  # shape, MB
   esac
 }
 
-# Runs a command under /usr/bin/time; sets t_wall, t_cpu (s) and t_rss (KB). stdout to $2.
+# Runs a command under bench_timed (bench/timed.cc: wait4's rusage, to the microsecond);
+# sets t_wall, t_cpu (s) and t_rss (KB). stdout to $2.
 timed() {  # label, outfile, command...
   local out="$2" tf
   tf=$(mktemp)
   shift 2
-  local rc=0 start end
-  # Wall time from the shell's microsecond clock: time's %e has 10 ms steps, which is 3 % of
-  # a 0.34 s run, too coarse for a 1.8x threshold. (EPOCHREALTIME uses the locale's decimal
-  # separator.)
-  start=${EPOCHREALTIME/,/.}
-  /usr/bin/time -o "$tf" -f "%e %U %S %M" "$@" >"$out" 2>/dev/null || rc=$?
-  end=${EPOCHREALTIME/,/.}
-  # (time writes "Command exited with non-zero status N" first when the exit code is not 0.)
-  read -r _ t_user t_sys t_rss < <(tail -n 1 "$tf")
+  local rc=0
+  "$timer" "$tf" "$out" "$@" || rc=$?
+  read -r t_wall t_user t_sys t_rss <"$tf"
   rm -f "$tf"
-  t_wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')
-  t_cpu=$(awk -v u="$t_user" -v s="$t_sys" 'BEGIN { printf "%.3f", u + s }')
+  t_wall=$(awk -v w="$t_wall" 'BEGIN { printf "%.4f", w }')
+  t_cpu=$(awk -v u="$t_user" -v s="$t_sys" 'BEGIN { printf "%.4f", u + s }')
   return $rc
 }
 

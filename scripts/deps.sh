@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages azdetect needs, only when some are missing.
 # Build: cmake g++ libcli11-dev libsimdjson-dev libfmt-dev zlib1g-dev; tests: catch2, jq,
-# python3-jsonschema (schema validation of json/jsonl output); bench/run.sh: time (peak RSS).
+# python3-jsonschema (schema validation of json/jsonl output).
 set -euo pipefail
-packages=(cmake g++ make libcli11-dev libsimdjson-dev libfmt-dev zlib1g-dev catch2 jq python3-jsonschema time)
+packages=(cmake g++ make libcli11-dev libsimdjson-dev libfmt-dev zlib1g-dev catch2 jq python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
