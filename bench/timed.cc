@@ -37,9 +37,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  if (out < 0 || null < 0) {
+  if (out < 0) {
     std::fprintf(stderr, "bench_timed: %s: %s\n", argv[2], std::strerror(errno));
+    return 2;
+  }
+  const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null < 0) {
+    std::fprintf(stderr, "bench_timed: /dev/null: %s\n", std::strerror(errno));
     return 2;
   }
   const double start = now();

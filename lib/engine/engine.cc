@@ -85,7 +85,7 @@ bool leaf_matches(const Matcher& m, std::string_view value, bool present, bool f
         break;
       case Op::suffix:
         hit = exact ? (value.size() >= lit.size() && value.substr(value.size() - lit.size()) == lit)
-                               : base::iends_with(value, lit);
+                    : base::iends_with(value, lit);
         break;
       case Op::contains:
         hit = exact ? value.find(lit) != std::string_view::npos : base::icontains(value, lit);
@@ -156,7 +156,7 @@ class OperationIndex {
   void add(const std::string& name, std::size_t slot) {
     if (2 * (count_ + 1) > table_.size()) grow();
     const std::uint64_t h = base::hash_bytes(name);
-    Entry& e = probe(name, h);
+    Entry& e = table_[probe(name, h)];
     if (!e.used) {
       e = {true, h, name, {}};
       ++count_;
@@ -165,12 +165,8 @@ class OperationIndex {
   }
   const std::vector<std::size_t>* find(std::string_view name) const {
     if (count_ == 0) return nullptr;
-    const std::uint64_t h = base::hash_bytes(name);
-    for (std::size_t i = h & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
-      const Entry& e = table_[i];
-      if (!e.used) return nullptr;
-      if (e.hash == h && e.name == name) return &e.slots;
-    }
+    const Entry& e = table_[probe(name, base::hash_bytes(name))];
+    return e.used ? &e.slots : nullptr;
   }
 
  private:
@@ -180,18 +176,18 @@ class OperationIndex {
     std::string name;
     std::vector<std::size_t> slots;
   };
-  // The entry holding `name`, or the free one where it goes.
-  Entry& probe(std::string_view name, std::uint64_t h) {
+  // Where the entry holding `name` is, or the free one where it goes.
+  std::size_t probe(std::string_view name, std::uint64_t h) const {
     for (std::size_t i = h & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
-      Entry& e = table_[i];
-      if (!e.used || (e.hash == h && e.name == name)) return e;
+      const Entry& e = table_[i];
+      if (!e.used || (e.hash == h && e.name == name)) return i;
     }
   }
   void grow() {
     std::vector<Entry> old(std::max<std::size_t>(16, 2 * table_.size()));
     old.swap(table_);
     for (Entry& e : old) {
-      if (e.used) probe(e.name, e.hash) = std::move(e);
+      if (e.used) table_[probe(e.name, e.hash)] = std::move(e);
     }
   }
   std::vector<Entry> table_;
