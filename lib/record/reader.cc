@@ -362,6 +362,7 @@ void Reader::Impl::map_properties(od::object props, EventView* ev, Extras* x, bo
 bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, std::string* kind) {
   Extras x;
   bool first_key = true, pascal = false, snake = false, rest_keys = false, storage_keys = false;
+  bool op_from_value = false;  // the operation came from an OperationNameValue key
   for (auto field : obj) {
     od::field f;
     if (auto e = std::move(field).get(f)) {
@@ -420,7 +421,20 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
       }
       case Key::level: e = string_or_value(v, &ev->level); break;
       case Key::operationname:
-      case Key::operationnamevalue: e = string_or_value(v, &ev->operation, &ev->operation_display); break;
+        if (!op_from_value) {
+          e = string_or_value(v, &ev->operation, &ev->operation_display);
+        } else if (ev->operation_display.empty()) {
+          e = string_or_value(v, &ev->operation_display);  // Log Analytics: the display name
+        }
+        break;
+      case Key::operationnamevalue:
+        // Log Analytics rows written as JSON objects (`az monitor log-analytics query`) carry
+        // both: OperationNameValue is the operation, the legacy OperationName column only its
+        // display name, and which comes first depends on the query's columns.
+        if (!op_from_value && ev->operation_display.empty()) ev->operation_display = ev->operation;
+        e = string_or_value(v, &ev->operation, &ev->operation_display);
+        op_from_value = true;
+        break;
       case Key::operationid: e = string_or_value(v, &ev->operation_id); break;
       case Key::properties: {
         // raw_field() follows the first `properties` key, so only that one is captured.

@@ -322,3 +322,21 @@ TEST_CASE("string fields read the same with and without escapes and whatever the
     CHECK(ev.status_message == "a \"quoted\" \\ path/x \xC3\xA9\n");
   }
 }
+
+TEST_CASE("Log Analytics rows written as JSON objects take the operation from OperationNameValue in any column order",
+          "[record][shape]") {
+  // `az monitor log-analytics query` prints AzureActivity rows as objects keyed by column:
+  // the legacy OperationName column holds only the display name.
+  const std::string value = R"("OperationNameValue":"MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE")";
+  const std::string legacy = R"("OperationName":"Delete Virtual Machine")";
+  const std::string rest = R"("CategoryValue":"Administrative","ActivityStatusValue":"Success",)"
+                           R"("TimeGenerated":"2024-01-01T00:00:00Z","EventDataId":"e1","Caller":"a@b.c")";
+  for (const std::string& row : {"{" + value + "," + legacy + "," + rest + "}", "{" + legacy + "," + value + "," + rest + "}",
+                                 "{" + rest + "," + legacy + "," + value + "}"}) {
+    INFO(row);
+    auto r = read_text("[" + row + "]");
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].operation == "MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE");
+    CHECK(r.events[0].operation_display == "Delete Virtual Machine");
+  }
+}

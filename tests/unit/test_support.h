@@ -18,7 +18,7 @@ namespace azd::test {
 struct OwnedEvent {
   record::Ticks time;
   record::Status status;
-  std::string operation, status_text, substatus, status_message, caller, caller_ip, resource_id,
+  std::string operation, operation_display, status_text, substatus, status_message, caller, caller_ip, resource_id,
       subscription, resource_group, provider, resource_type, resource_name, category, level,
       correlation_id, operation_id, event_id, app_id;
   std::uint64_t offset, line;
@@ -36,7 +36,8 @@ inline Read read_text(std::string_view bytes) {
   input::buffer_from_bytes(bytes, input::OpenOptions{}, &r.buffer, &err);
   record::Reader reader;
   r.result = reader.read(r.buffer.text(), [&](const record::EventView& ev) {
-    r.events.push_back({ev.time, ev.status, std::string(ev.operation), std::string(ev.status_text),
+    r.events.push_back({ev.time, ev.status, std::string(ev.operation), std::string(ev.operation_display),
+                        std::string(ev.status_text),
                         std::string(ev.substatus), std::string(ev.status_message), std::string(ev.caller),
                         std::string(ev.caller_ip), std::string(ev.resource_id), std::string(ev.subscription),
                         std::string(ev.resource_group), std::string(ev.provider), std::string(ev.resource_type),
