@@ -100,24 +100,11 @@ bool leaf_matches(const Matcher& m, std::string_view value, bool present, bool f
   return false;
 }
 
-// Whether evaluating `m` reads a field a lazy reader leaves for later (EventView::pending):
-// the caller and app id (token claims) and the parts of the resource id.
-bool reads_pending(const Matcher& m) {
-  if (m.kind != Condition::Kind::leaf) {
-    return std::any_of(m.children.begin(), m.children.end(), reads_pending);
-  }
-  switch (m.field) {
-    case Field::caller:
-    case Field::app_id:
-    case Field::subscription:
-    case Field::resource_group:
-    case Field::provider:
-    case Field::resource_type:
-    case Field::resource_name:
-      return true;
-    default:
-      return false;
-  }
+// Whether every view a lazy reader delivers carries field `f` as it is (EventView::pending):
+// the operation, status and category are what every event is read for. Anything else may
+// be left for EventSource::complete(); raw paths are read from the record's text.
+bool always_read(Field f) {
+  return f == Field::operation || f == Field::status || f == Field::category || f == Field::raw;
 }
 
 // An event as the rules see it: the view delivered, completed (once, into a copy) the first
@@ -194,30 +181,35 @@ class OperationIndex {
   std::size_t count_ = 0;
 };
 
-// `folded_operation`, when not null, is ev.operation in lower case: every event is tried
-// against the unanchored rules' operation conditions (suffixes such as "/delete"), and
-// comparing the folded name byte for byte costs less than folding it again for each.
-// Case-sensitive conditions still read the name as written.
-bool eval(const Matcher& m, const EventView& ev, const std::string* folded_operation) {
+// The event's folded operation name, when the caller gave one (LazyEvent), is compared byte
+// for byte: every event is tried against the unanchored rules' operation conditions
+// (suffixes such as "/delete"), and that costs less than folding the name again for each.
+// Case-sensitive conditions still read the name as written. A leaf reading a field that a
+// lazily read view may lack completes the event first, so conditions that can be decided
+// on the operation or status alone (written first in a rule's `all`) complete no event
+// they do not match.
+bool eval(const Matcher& m, LazyEvent& event) {
   switch (m.kind) {
     case Condition::Kind::all:
       for (const Matcher& c : m.children) {
-        if (!eval(c, ev, folded_operation)) return false;
+        if (!eval(c, event)) return false;
       }
       return true;
     case Condition::Kind::any:
       for (const Matcher& c : m.children) {
-        if (eval(c, ev, folded_operation)) return true;
+        if (eval(c, event)) return true;
       }
       return false;
     case Condition::Kind::negate:
-      return !eval(m.children[0], ev, folded_operation);
+      return !eval(m.children[0], event);
     case Condition::Kind::leaf:
       break;
   }
+  const std::string* folded_operation = event.folded_operation();
   if (m.field == Field::operation && folded_operation && !m.case_sensitive) {
     return leaf_matches(m, *folded_operation, !folded_operation->empty(), true);
   }
+  const EventView& ev = always_read(m.field) ? event.partial() : event.full();
   if (m.field == Field::raw) {
     std::string value;
     const bool present = ev.source && ev.source->raw_field(m.path, &value);
@@ -487,7 +479,6 @@ struct Engine::Impl {
     Matcher matcher;
     Outcome outcome = Outcome::succeeded;
     std::vector<Field> keep;  // fields stored per record (group_by, distinct, same)
-    bool reads_pending = false;  // the matcher reads what a lazy reader leaves for later
     std::map<std::string, OperationState> operations;  // ordered: deterministic output
   };
   struct Rule {
@@ -521,8 +512,7 @@ struct Engine::Impl {
 
   std::size_t add_slot(const catalog::Condition& match, Outcome outcome, std::vector<Field> keep) {
     const std::size_t index = slots.size();
-    slots.push_back({compile(match), outcome, std::move(keep), false, {}});
-    slots.back().reads_pending = reads_pending(slots.back().matcher);
+    slots.push_back({compile(match), outcome, std::move(keep), {}});
     std::vector<std::string> names;
     if (operation_anchor(match, &names)) {
       for (const std::string& n : names) by_operation.add(n, index);
@@ -567,7 +557,7 @@ struct Engine::Impl {
   }
 
   void match_slot(Slot& slot, LazyEvent& event, std::uint64_t dedup) {
-    if (!eval(slot.matcher, slot.reads_pending ? event.full() : event.partial(), event.folded_operation())) return;
+    if (!eval(slot.matcher, event)) return;
     const EventView& ev = event.full();  // evidence and group-by fields need the caller
     OperationState& op = slot.operations[operation_key(ev)];
     StoredRecord r;
@@ -943,12 +933,19 @@ void Engine::on_event(const EventView& ev) {
   const std::uint64_t dedup = Impl::duplicate_key(ev, &im.scratch);
   im.current->keys.push_back(dedup);
   im.current->sorted = false;
-  if (ev.authorization_action.size() == kResourceGroupDelete.size() && !ev.resource_id.empty() &&
-      base::iequals(ev.authorization_action, kResourceGroupDelete) && !base::iequals(ev.operation, kResourceGroupDelete)) {
-    im.cascades[base::to_lower(ev.correlation_id)].emplace_back(ev.resource_id);
-  }
   base::assign_lower(&im.operation, ev.operation);
   LazyEvent event(ev, &im.operation);
+  // A resource deleted with its group writes its own delete, authorised by the group's
+  // (formats.md, cascaded deletes). Only deletes are looked at, so the authorisation, which
+  // a lazy reader may leave for later, is read for no other event.
+  if (std::string_view(im.operation).ends_with("/delete")) {
+    const EventView& full = event.full();
+    if (full.authorization_action.size() == kResourceGroupDelete.size() && !full.resource_id.empty() &&
+        base::iequals(full.authorization_action, kResourceGroupDelete) &&
+        !base::iequals(full.operation, kResourceGroupDelete)) {
+      im.cascades[base::to_lower(full.correlation_id)].emplace_back(full.resource_id);
+    }
+  }
   if (const std::vector<std::size_t>* anchored = im.by_operation.find(im.operation)) {
     for (std::size_t s : *anchored) im.match_slot(im.slots[s], event, dedup);
   }
@@ -1079,20 +1076,16 @@ std::string_view field_value(const EventView& ev, Field f) {
 
 struct EventFilter::Impl {
   Matcher matcher;
-  bool reads_pending = false;
 };
 
-EventFilter::EventFilter(const Condition& c) : impl_(std::make_unique<Impl>()) {
-  impl_->matcher = compile(c);
-  impl_->reads_pending = reads_pending(impl_->matcher);
-}
+EventFilter::EventFilter(const Condition& c) : impl_(std::make_unique<Impl>()) { impl_->matcher = compile(c); }
 EventFilter::~EventFilter() = default;
 EventFilter::EventFilter(EventFilter&&) noexcept = default;
 EventFilter& EventFilter::operator=(EventFilter&&) noexcept = default;
 
 bool EventFilter::matches(const EventView& ev) const {
   LazyEvent event(ev);
-  return eval(impl_->matcher, impl_->reads_pending ? event.full() : event.partial(), nullptr);
+  return eval(impl_->matcher, event);
 }
 
 bool matches(const Condition& c, const EventView& ev) { return EventFilter(c).matches(ev); }

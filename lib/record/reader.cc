@@ -47,6 +47,20 @@ bool is_legacy_category(std::string_view c) {
   return iequals(c, "Write") || iequals(c, "Delete") || iequals(c, "Action");
 }
 
+// The keys that set what every event is read for (Reader::Impl::walk_fields): its time,
+// operation, category, status and event id (the duplicate key). A later one overwrites an
+// earlier one.
+bool gives_needed_field(Key k) {
+  switch (k) {
+    case Key::time: case Key::timegenerated: case Key::eventtimestamp: case Key::operationname:
+    case Key::operationnamevalue: case Key::category: case Key::categoryvalue: case Key::status:
+    case Key::activitystatusvalue: case Key::eventdataid:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Names the Azure log type a non-Activity category belongs to, so a user who gets no events
 // from a file is told what the file is (formats.md §9).
 std::string describe_category(std::string_view category, std::string_view resource_id) {
@@ -244,6 +258,7 @@ EventView Reader::Impl::begin_event(std::size_t begin, std::size_t end, bool is_
   rec_end = end;
   props_state = PropsCapture::absent;
   pending_count = 0;
+  stopped_early = false;
   record_dialect = detail::Dialect::unknown;
   row_mode = is_row;
   return ev;
@@ -307,6 +322,9 @@ void Reader::Impl::take_claims(od::value v, EventView* ev) {
 void Reader::Impl::complete(EventView* ev) const {
   if (!ev->pending) return;
   ev->pending = false;
+  // complete() is const only because consumers hold the reader as a const EventSource; the
+  // reader itself is never const, and the walk notes the claims and properties again.
+  if (stopped_early) const_cast<Impl*>(this)->complete_rest(ev);
   resolve_resource(ev);
   if (pending_count == 0) return;
   Extras x;
@@ -359,23 +377,29 @@ void Reader::Impl::map_properties(od::object props, EventView* ev, Extras* x, bo
   if (capture) props_state = PropsCapture::captured;
 }
 
-bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, std::string* kind) {
-  Extras x;
-  bool first_key = true, pascal = false, snake = false, rest_keys = false, storage_keys = false;
+simdjson::error_code Reader::Impl::walk_fields(od::object obj, EventView* ev, Extras* x, detail::Walked* w,
+                                               bool may_stop) {
+  bool first_key = true;
   bool op_from_value = false;  // the operation came from an OperationNameValue key
+  bool saw_time = false, saw_result = false;  // storage's `time` and `resultType` keys
   for (auto field : obj) {
     od::field f;
-    if (auto e = std::move(field).get(f)) {
-      *why = std::string("malformed JSON: ") + simdjson::error_message(e);
-      return false;
-    }
+    if (auto e = std::move(field).get(f)) return e;
     std::string_view raw_key = key_of(f);
     if (first_key && !raw_key.empty()) {
-      pascal = raw_key[0] >= 'A' && raw_key[0] <= 'Z';
+      w->pascal = raw_key[0] >= 'A' && raw_key[0] <= 'Z';
       first_key = false;
     }
     const Key k = key_id(raw_key);
     if (k == Key::other) continue;
+    // Past the fields every event needs, the keys are still read one by one (so a record
+    // whose structure breaks later is still refused, and one followed by more content is
+    // still noticed), but their values are only stepped over; except a key that gives one
+    // of those fields again, which wins as it does in a full walk (and in jq).
+    if (w->stopped && !gives_needed_field(k)) {
+      if (k == Key::properties && props_state == PropsCapture::absent) note_properties(f.value());
+      continue;
+    }
     od::value v = f.value();
     simdjson::error_code e = simdjson::SUCCESS;
     od::object sub;
@@ -391,8 +415,8 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
       case Key::claims: take_claims(v, ev); break;
       case Key::eventtimestamp:
         e = string_or_value(v, &ev->time_text);
-        rest_keys = true;
-        snake = raw_key.find('_') != std::string_view::npos;
+        w->rest_keys = true;
+        w->snake = raw_key.find('_') != std::string_view::npos;
         break;
       case Key::eventdataid: e = string_or_value(v, &ev->event_id); break;
       case Key::eventname: e = string_or_value(v, &ev->event_name); break;
@@ -402,7 +426,7 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
       case Key::identity: {
         od::json_type t;
         if (v.type().get(t) || t != od::json_type::object) {
-          x.identity_is_string = true;  // Entra audit logs write a display string here
+          x->identity_is_string = true;  // Entra audit logs write a display string here
           break;
         }
         if (v.get_object().get(sub)) break;
@@ -439,7 +463,7 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
       case Key::properties: {
         // raw_field() follows the first `properties` key, so only that one is captured.
         const bool first = props_state == PropsCapture::absent;
-        if (!v.get_object().get(sub)) map_properties(sub, ev, &x, first);
+        if (!v.get_object().get(sub)) map_properties(sub, ev, x, first);
         else if (first) props_state = PropsCapture::unknown;
         break;
       }
@@ -451,7 +475,8 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
       case Key::resourceprovidervalue: e = string_or_value(v, &ev->provider); break;
       case Key::resourcetype: e = string_or_value(v, &ev->resource_type); break;
       case Key::resulttype:
-        storage_keys = true;
+        w->storage_keys = true;
+        saw_result = true;
         if (ev->status_text.empty()) e = string_or_value(v, &ev->status_text);
         break;
       case Key::resultsignature: {
@@ -471,24 +496,80 @@ bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, s
       case Key::time:
       case Key::timegenerated:
         e = string_or_value(v, &ev->time_text);
-        storage_keys = true;
+        w->storage_keys = true;
+        saw_time = saw_time || k == Key::time;
         break;
       case Key::tenantid: e = string_or_value(v, &ev->tenant_id); break;
       default: break;
     }
-    if (e) {
-      *why = std::string("malformed JSON: ") + simdjson::error_message(e);
-      return false;
+    if (e) return e;
+    // A storage record (`time` and `resultType`; Log Analytics rows have TimeGenerated) has
+    // given what every event needs once its time, operation, status and an Activity Log
+    // category (not a legacy one, which the properties resolve) are read: nothing else
+    // decides whether it is an event or which rules look at it. Storage exports write those
+    // first, before the token claims and properties that are most of the record, and most
+    // events are never looked at again; complete() reads the rest for those that are.
+    // Another log's record is read whole, to be described.
+    if (may_stop && saw_time && saw_result && !ev->time_text.empty() && !ev->operation.empty() &&
+        !ev->status_text.empty() && is_activity_category(ev->category) && !is_legacy_category(ev->category)) {
+      w->stopped = true;
     }
   }
-  ev->level = level_name(ev->level, pascal && rest_keys);
+  return simdjson::SUCCESS;
+}
+
+bool Reader::Impl::map_object(od::object obj, EventView* ev, std::string* why, std::string* kind) {
+  Extras x;
+  detail::Walked w;
+  if (auto e = walk_fields(obj, ev, &x, &w, true)) {
+    *why = std::string("malformed JSON: ") + simdjson::error_message(e);
+    return false;
+  }
+  ev->level = level_name(ev->level, w.pascal && w.rest_keys);
   if (!complete_event(ev, x, why, kind)) return false;
+  stopped_early = w.stopped;
+  if (w.stopped) ev->pending = true;
   // Taken for the input only once the record is delivered (deliver()): a record that is
   // skipped later (trailing content) must not name the input's dialect.
-  record_dialect = rest_keys ? (snake ? detail::Dialect::sdk : pascal ? detail::Dialect::powershell : detail::Dialect::rest)
-                   : storage_keys ? detail::Dialect::storage
-                                  : detail::Dialect::unknown;
+  record_dialect = w.rest_keys ? (w.snake ? detail::Dialect::sdk : w.pascal ? detail::Dialect::powershell : detail::Dialect::rest)
+                   : w.storage_keys ? detail::Dialect::storage
+                                    : detail::Dialect::unknown;
   return true;
+}
+
+void Reader::Impl::complete_rest(EventView* ev) {
+  EventView full;
+  Extras x;
+  detail::Walked w;
+  const detail::Dialect dialect_seen = record_dialect;
+  pending_count = 0;
+  props_state = PropsCapture::absent;
+  od::document doc;
+  od::object obj;
+  const std::size_t capacity = text.size() - rec_begin + input::kPadding;
+  simdjson::error_code e = rest_parser.iterate(text.data() + rec_begin, rec_end - rec_begin, capacity).get(doc);
+  if (!e) e = doc.get_object().get(obj);
+  // The first walk refused the record only for what it read. A value broken further on
+  // stops this walk there: the fields after it stay empty, and the event stays an event.
+  if (!e) e = walk_fields(obj, &full, &x, &w, false);
+  if (e && props_state != PropsCapture::captured) props_state = PropsCapture::unknown;
+  record_dialect = dialect_seen;
+  full.level = level_name(full.level, w.pascal && w.rest_keys);
+  if (full.substatus.empty()) full.substatus = x.status_code;
+  // The first walk read these to their last occurrence too, and parsed the time and status.
+  full.time = ev->time;
+  full.time_text = ev->time_text;
+  full.status = ev->status;
+  full.status_text = ev->status_text;
+  full.operation = ev->operation;
+  full.operation_display = ev->operation_display;
+  full.category = ev->category;
+  full.event_id = ev->event_id;
+  full.raw = ev->raw;
+  full.offset = ev->offset;
+  full.source = ev->source;
+  full.pending = false;  // complete() goes on with the claims and the resource id's parts
+  *ev = full;
 }
 
 bool Reader::Impl::complete_event(EventView* ev, const Extras& x, std::string* why, std::string* kind) {
@@ -841,9 +922,39 @@ bool follow(od::value v, std::string_view path, od::parser* parser, std::string*
 
 }  // namespace detail
 
+void Reader::Impl::note_properties(od::value v) {
+  od::object obj;
+  std::string_view raw;
+  if (v.get_object().get(obj) || obj.raw_json().get(raw)) {
+    props_state = PropsCapture::unknown;
+    return;
+  }
+  props_text = raw;
+  props_state = PropsCapture::spanned;
+}
+
+void Reader::Impl::capture_properties() const {
+  props_state = PropsCapture::unknown;
+  prop_fields.clear();
+  // The object lies in the input, so the input's padding follows it, and the keys and
+  // values noted point into the input as a capture during the walk does.
+  const std::size_t capacity = text.size() - static_cast<std::size_t>(props_text.data() - text.data()) + input::kPadding;
+  od::document doc;
+  od::object obj;
+  if (raw_parser.iterate(props_text.data(), props_text.size(), capacity).get(doc) || doc.get_object().get(obj)) return;
+  for (auto pf : obj) {
+    od::field f;
+    if (std::move(pf).get(f)) return;
+    prop_fields.push_back({key_of(f), f.value().raw_json_token().data()});
+  }
+  props_state = PropsCapture::captured;
+}
+
 bool Reader::Impl::captured_raw_field(std::string_view dotted_path, std::string* out, bool* answered) const {
   *answered = false;
-  if (!raw_shortcut || props_state == PropsCapture::unknown) return false;
+  if (!raw_shortcut) return false;
+  if (props_state == PropsCapture::spanned) capture_properties();
+  if (props_state == PropsCapture::unknown) return false;
   const auto dot = dotted_path.find('.');
   if (dot == std::string_view::npos || !detail::same_folded(dotted_path.substr(0, dot), "properties")) return false;
   std::string_view rest = dotted_path.substr(dot + 1);

@@ -136,6 +136,12 @@ struct Extras {
 void map_authorization(od::object a, EventView* ev);
 void map_http(od::object h, EventView* ev);
 
+/// What a walk of a record's top-level keys noticed beyond the fields it mapped.
+struct Walked {
+  bool pascal = false, snake = false, rest_keys = false, storage_keys = false;
+  bool stopped = false;  ///< the fields every event needs were read; the rest was stepped over
+};
+
 /// The schema family of JSON records, told apart by key spelling (formats.md §2).
 enum class Dialect : std::uint8_t { unknown, storage, rest, powershell, sdk };
 
@@ -159,12 +165,15 @@ struct Reader::Impl final : EventSource {
   // mapped: every raw path a rule reads starts there (request and response bodies), so
   // raw_field() can look the field up, and parse only its value, instead of parsing the
   // whole record again for every rule that asks. `unknown` falls back to the full parse.
-  enum class PropsCapture : std::uint8_t { absent, captured, unknown };
+  // `spanned`: a walk that stopped early stepped over the object and noted only its text
+  // (props_text); the first raw_field() under `properties` captures its fields from it.
+  enum class PropsCapture : std::uint8_t { absent, captured, spanned, unknown };
   struct PropField {
     std::string_view key;  ///< as written
     const char* value;     ///< first byte of the value's JSON text
   };
-  PropsCapture props_state = PropsCapture::unknown;
+  mutable PropsCapture props_state = PropsCapture::unknown;
+  std::string_view props_text;
   bool raw_shortcut = true;
 
   // Lazy claims (Reader::set_lazy): the JSON text of the record's claims objects
@@ -174,7 +183,7 @@ struct Reader::Impl final : EventSource {
   std::array<std::string_view, 2> pending_claims;
   std::size_t pending_count = 0;
   mutable od_parser claims_parser[2];
-  std::vector<PropField> prop_fields;
+  mutable std::vector<PropField> prop_fields;
 
   // Owned storage for values that are not contiguous in the input (complete() fills it).
   mutable std::string scratch_type;
@@ -237,6 +246,15 @@ struct Reader::Impl final : EventSource {
   // JSON records.
   void record(std::size_t begin, std::size_t end);
   bool map_object(od_object obj, EventView* ev, std::string* why, std::string* kind);
+  // The walk of a record's top-level fields. With `may_stop`, a storage record's walk stops
+  // mapping once the fields every event needs are read (Walked::stopped), and steps over
+  // the rest; complete_rest() walks the record again in full.
+  simdjson::error_code walk_fields(od_object obj, EventView* ev, detail::Extras* x, detail::Walked* w, bool may_stop);
+  // The rest of a record whose walk stopped early (complete() calls it): walked again with
+  // a parser of its own, keeping what the first walk read.
+  void complete_rest(EventView* ev);
+  bool stopped_early = false;  // the record being delivered
+  od_parser rest_parser;
   static void map_claims(od_object claims, EventView* ev, detail::Extras* x);
   // A claims value met while mapping: its text is noted for complete().
   void take_claims(simdjson::ondemand::value v, EventView* ev);
@@ -245,6 +263,10 @@ struct Reader::Impl final : EventSource {
   // raw_field() for paths under `properties`, from the captured fields. False in *answered
   // when the capture cannot tell (then the whole record is parsed).
   bool captured_raw_field(std::string_view dotted_path, std::string* out, bool* answered) const;
+  // The first `properties` value met past the point where a walk stopped mapping: its text.
+  void note_properties(simdjson::ondemand::value v);
+  // Captures the fields of the object noted by note_properties().
+  void capture_properties() const;
   // Shared end of every shape's mapping: checks the record is Activity Log, fills derived
   // fields. Returns false with `kind` set for another log type, `why` for anything else.
   bool complete_event(EventView* ev, const detail::Extras& x, std::string* why, std::string* kind);

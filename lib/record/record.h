@@ -114,9 +114,11 @@ struct EventView {
   const EventSource* source = nullptr; ///< raw field access and line numbers for this event
   /// The reader left work for later (Reader::set_lazy), done by EventSource::complete() in
   /// a copy of this view: the token claims (`caller` may be empty where the claims would
-  /// give it, `app_id` is empty) and the parts of the resource id (`subscription`,
+  /// give it, `app_id` is empty), the parts of the resource id (`subscription`,
   /// `resource_group`, `provider` and `resource_type` are only what the record wrote as
-  /// fields of their own; `resource_name` is empty).
+  /// fields of their own; `resource_name` is empty) and, for a storage record, every field
+  /// after its status: such a view carries for certain only `time`, `operation`, `status`,
+  /// `status_text`, `category`, `event_id`, `raw` and `offset` (raw_field() reads the rest).
   bool pending = false;
 };
 
@@ -190,11 +192,18 @@ class Reader {
   void set_raw_field_shortcut(bool on);
 
   /// Off by default. When on, records are delivered without mapping their token claims or
-  /// splitting their resource id (EventView::pending): the claims are most of a storage
-  /// record's keys and are read only for the caller and app id, and the resource id's parts
-  /// are read only by the rules an event's operation selects and for evidence, so most
-  /// events never need either. Such a consumer calls EventSource::complete() on the events
-  /// that need them.
+  /// splitting their resource id, and storage records without mapping what follows their
+  /// status (EventView::pending): the claims are most of a storage record's keys and are
+  /// read only for the caller and app id, and the rest is read only by the rules an event's
+  /// operation or status selects and for evidence, so most events never need it. Such a
+  /// consumer calls EventSource::complete() on the events that need it.
+  ///
+  /// Both modes walk a record the same way: a storage record's top-level keys are all read
+  /// (so both refuse the same broken records), but past its status their values are only
+  /// stepped over, except a key giving one of the fields above again, which wins as in a
+  /// whole read. An eager reader completes the view before delivering it. A value broken
+  /// further on (a bad escape, say) leaves the fields from it on empty in the completed
+  /// view; the event is still an event.
   void set_lazy(bool on);
 
   /// Reads one block of a JSON Lines input, cut at line boundaries by Stream::next_lines(),

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include "record/record.h"
 #include "test_support.h"
 
@@ -339,4 +341,139 @@ TEST_CASE("Log Analytics rows written as JSON objects take the operation from Op
     CHECK(r.events[0].operation == "MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE");
     CHECK(r.events[0].operation_display == "Delete Virtual Machine");
   }
+}
+
+namespace {
+// Reads `text` with a lazy reader; `look` sees each event as delivered.
+record::ReadResult read_lazily(std::string_view text, const std::function<void(const record::EventView&)>& look) {
+  input::Buffer b;
+  std::string err;
+  input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
+  record::Reader reader;
+  reader.set_lazy(true);
+  return reader.read(b.text(), look);
+}
+
+// kStorageLine with `from` replaced by `to` (the first occurrence, which must exist).
+std::string storage_line_with(std::string_view from, std::string_view to) {
+  std::string s(kStorageLine);
+  const auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+}  // namespace
+
+TEST_CASE("a storage record is read up to the fields every event needs, and completing reads the rest",
+          "[record][lazy]") {
+  const auto eager = read_text(std::string(kStorageLine) + "\n");
+  REQUIRE(eager.events.size() == 1);
+  const test::OwnedEvent& want = eager.events[0];
+  int n = 0;
+  read_lazily(std::string(kStorageLine) + "\n", [&](const record::EventView& ev) {
+    ++n;
+    // Time, operation, category and status come before the rest in storage exports.
+    CHECK(ev.pending);
+    CHECK(ev.time == want.time);
+    CHECK(ev.operation == want.operation);
+    CHECK(ev.status == record::Status::succeeded);
+    CHECK(ev.category == "Administrative");
+    CHECK(ev.caller_ip.empty());
+    CHECK(ev.correlation_id.empty());
+    CHECK(ev.status_message.empty());
+    // Raw paths under `properties` are answered before completing, from the properties alone.
+    std::string code, nested;
+    CHECK(ev.source->raw_field("properties.statusCode", &code));
+    CHECK(code == "NoContent");
+    CHECK(ev.source->raw_field("properties.statusMessage.error.code", &nested));
+    CHECK(nested == "ScopeLocked");
+    CHECK_FALSE(ev.source->raw_field("properties.nothing", &code));
+    record::EventView full = ev;
+    ev.source->complete(&full);
+    CHECK_FALSE(full.pending);
+    CHECK(full.time == want.time);
+    CHECK(full.operation == want.operation);
+    CHECK(full.substatus == want.substatus);
+    CHECK(full.substatus == "NoContent");
+    CHECK(full.status_message == want.status_message);
+    CHECK(full.caller == want.caller);
+    CHECK(full.caller_ip == want.caller_ip);
+    CHECK(full.correlation_id == want.correlation_id);
+    CHECK(full.app_id == want.app_id);
+    CHECK(full.level == want.level);
+    CHECK(full.resource_name == want.resource_name);
+    CHECK(ev.source->raw_field("properties.statusCode", &code));
+    CHECK(code == "NoContent");
+  });
+  CHECK(n == 1);
+}
+
+TEST_CASE("a storage record broken after the fields every event needs is still refused, and so is one with more after it",
+          "[record][damage][lazy]") {
+  const std::string text = storage_line_with(R"("level":"Information")", R"("level" "Information")") + "\n" +
+                           std::string(kStorageLine) + R"({"time":"2019-10-24T00:13:46Z"})" + "\n" +
+                           storage_line_with(R"("level":"Information")", R"("level":"Information",)") + "\n" +
+                           std::string(kStorageLine.substr(0, kStorageLine.size() - 2)) + "\n" +
+                           std::string(kStorageLine) + "\n";
+  for (bool lazy : {false, true}) {
+    INFO(lazy);
+    int events = 0;
+    record::ReadResult r;
+    if (lazy) {
+      r = read_lazily(text, [&](const record::EventView&) { ++events; });
+    } else {
+      const auto eager = read_text(text);
+      r = eager.result;
+      events = static_cast<int>(eager.events.size());
+    }
+    CHECK(events == 1);
+    CHECK(r.records == 5);
+    CHECK(r.skipped == 4);
+    REQUIRE(r.issues.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) {
+      CHECK(r.issues[i].line == i + 1);
+      CHECK(r.issues[i].reason.find("malformed JSON") == 0);
+    }
+    CHECK(r.issues[1].reason == "malformed JSON: trailing content after the record");
+  }
+}
+
+TEST_CASE("a storage field written again after the fields every event needs wins as in a whole read", "[record][lazy]") {
+  std::string text(kStorageLine);
+  text.insert(text.size() - 1, R"(,"operationName":"MICROSOFT.COMPUTE/DISKS/DELETE","eventDataId":"ed-9")");
+  const auto eager = read_text(text + "\n");
+  REQUIRE(eager.events.size() == 1);
+  CHECK(eager.events[0].operation == "MICROSOFT.COMPUTE/DISKS/DELETE");
+  CHECK(eager.events[0].event_id == "ed-9");
+  int n = 0;
+  read_lazily(text + "\n", [&](const record::EventView& ev) {
+    ++n;
+    CHECK(ev.operation == "MICROSOFT.COMPUTE/DISKS/DELETE");
+    CHECK(ev.event_id == "ed-9");
+  });
+  CHECK(n == 1);
+}
+
+TEST_CASE("a storage value broken after the fields every event needs leaves the fields from it on empty, and the event is kept",
+          "[record][damage][lazy]") {
+  // A bad escape is found only when the string is read: the record's structure is sound, so
+  // it is an event like any other, and a rule on its operation still sees it.
+  const std::string text = storage_line_with(R"("correlationId":"c-1")", R"("correlationId":"c\q1")") + "\n";
+  const auto eager = read_text(text);
+  CHECK(eager.result.skipped == 0);
+  REQUIRE(eager.events.size() == 1);
+  const test::OwnedEvent& e = eager.events[0];
+  CHECK(e.operation == "MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE");
+  CHECK(e.caller_ip == "203.0.113.9");  // before the broken value
+  CHECK(e.correlation_id.empty());
+  CHECK(e.caller.empty());  // the claims come after it
+  int n = 0;
+  read_lazily(text, [&](const record::EventView& ev) {
+    ++n;
+    record::EventView full = ev;
+    ev.source->complete(&full);
+    CHECK(full.caller_ip == e.caller_ip);
+    CHECK(full.correlation_id.empty());
+    CHECK(full.caller.empty());
+  });
+  CHECK(n == 1);
 }
