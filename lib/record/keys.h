@@ -197,4 +197,30 @@ Key key_id_folded(std::string_view raw);
   return keys::key_id_folded(raw);
 }
 
+/// The keys that set what every event is read for (the reader's walk stops mapping a storage
+/// record once they are read): its time, operation, category, status and event id (the
+/// duplicate key). A later one overwrites an earlier one, past that point too.
+inline bool gives_needed_field(Key k) {
+  switch (k) {
+    case Key::time: case Key::timegenerated: case Key::eventtimestamp: case Key::operationname:
+    case Key::operationnamevalue: case Key::category: case Key::categoryvalue: case Key::status:
+    case Key::activitystatusvalue: case Key::eventdataid:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// Whether a key whose first byte is `c` can be one of gives_needed_field()'s or
+/// `properties`: the only keys a stopped walk looks at, so the others are not named at all.
+/// (A leading '_' is dropped by folding.)
+inline bool may_be_needed_past_status(char c) {
+  switch (c | 0x20) {
+    case 'a': case 'c': case 'e': case 'o': case 'p': case 's': case 't': case '_' | 0x20:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace azd::record::detail

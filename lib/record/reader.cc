@@ -47,20 +47,6 @@ bool is_legacy_category(std::string_view c) {
   return iequals(c, "Write") || iequals(c, "Delete") || iequals(c, "Action");
 }
 
-// The keys that set what every event is read for (Reader::Impl::walk_fields): its time,
-// operation, category, status and event id (the duplicate key). A later one overwrites an
-// earlier one.
-bool gives_needed_field(Key k) {
-  switch (k) {
-    case Key::time: case Key::timegenerated: case Key::eventtimestamp: case Key::operationname:
-    case Key::operationnamevalue: case Key::category: case Key::categoryvalue: case Key::status:
-    case Key::activitystatusvalue: case Key::eventdataid:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Names the Azure log type a non-Activity category belongs to, so a user who gets no events
 // from a file is told what the file is (formats.md §9).
 std::string describe_category(std::string_view category, std::string_view resource_id) {
@@ -385,6 +371,7 @@ simdjson::error_code Reader::Impl::walk_fields(od::object obj, EventView* ev, Ex
   for (auto field : obj) {
     od::field f;
     if (auto e = std::move(field).get(f)) return e;
+    if (w->stopped && !detail::may_be_needed_past_status(*f.key().raw())) continue;
     std::string_view raw_key = key_of(f);
     if (first_key && !raw_key.empty()) {
       w->pascal = raw_key[0] >= 'A' && raw_key[0] <= 'Z';
@@ -396,7 +383,7 @@ simdjson::error_code Reader::Impl::walk_fields(od::object obj, EventView* ev, Ex
     // whose structure breaks later is still refused, and one followed by more content is
     // still noticed), but their values are only stepped over; except a key that gives one
     // of those fields again, which wins as it does in a full walk (and in jq).
-    if (w->stopped && !gives_needed_field(k)) {
+    if (w->stopped && !detail::gives_needed_field(k)) {
       if (k == Key::properties && props_state == PropsCapture::absent) note_properties(f.value());
       continue;
     }

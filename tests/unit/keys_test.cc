@@ -110,3 +110,29 @@ TEST_CASE("key lookup agrees with folding and comparing on random keys", "[recor
     REQUIRE(key_id(key) == reference(key));
   }
 }
+
+TEST_CASE("every key a stopped walk must still map passes the first-byte test, in any case and snake_case",
+          "[record][keys]") {
+  // A storage record's walk stops mapping after its status and names only the keys whose
+  // first byte may_be_needed_past_status() lets through: a needed key it turned away would
+  // let an earlier value win where a whole read takes the later one.
+  int checked = 0;
+  for (const auto& name : azd::record::detail::keys::kNames) {
+    if (!azd::record::detail::gives_needed_field(name.id) && name.id != Key::properties) continue;
+    ++checked;
+    const std::string lower(name.folded);
+    std::string upper = lower;
+    upper[0] = static_cast<char>(upper[0] - 'a' + 'A');
+    INFO(lower);
+    CHECK(azd::record::detail::may_be_needed_past_status(lower[0]));
+    CHECK(azd::record::detail::may_be_needed_past_status(upper[0]));
+    CHECK(azd::record::detail::may_be_needed_past_status('_'));  // "_time" folds to "time"
+    CHECK(key_id(lower) == name.id);
+  }
+  CHECK(checked == 11);
+  // Most of what follows a storage record's status is turned away unnamed.
+  for (std::string_view k : {"resultSignature", "durationMs", "identity", "level", "location", "RoleLocation"}) {
+    INFO(k);
+    CHECK_FALSE(azd::record::detail::may_be_needed_past_status(k[0]));
+  }
+}
