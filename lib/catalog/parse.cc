@@ -257,13 +257,17 @@ void parse_window(dom::object w, Linter* lint, WindowSpec* out) {
       out->timespan_ticks <= 0) {
     lint->error("window.timespan", "must be a positive duration such as \"20m\"");
   }
+  // A threshold beyond any count a scan could reach is a mistake, and converting a number
+  // past 2^64 to an integer is undefined (fuzz_rules found "gte": 1e308).
+  constexpr double kMaxThreshold = 1e9;
   double n = 0;
-  if (!w["gt"].get(v) && get_number(v, &n) && n >= 0) {
+  if (!w["gt"].get(v) && get_number(v, &n) && n >= 0 && n < kMaxThreshold) {
     out->threshold = static_cast<std::uint64_t>(n) + 1;
-  } else if (!w["gte"].get(v) && get_number(v, &n) && n >= 1) {
+  } else if (!w["gte"].get(v) && get_number(v, &n) && n >= 1 && n <= kMaxThreshold) {
     out->threshold = static_cast<std::uint64_t>(n);
   } else {
-    lint->error("window", "needs a threshold: \"gt\": N (more than N) or \"gte\": N (at least N, N >= 1)");
+    lint->error("window", "needs a threshold: \"gt\": N (more than N) or \"gte\": N (at least N), "
+                          "1 <= N+1 <= 1000000000 or 1 <= N <= 1000000000");
   }
 }
 

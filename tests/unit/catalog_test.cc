@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "catalog/catalog.h"
 
 using namespace azd::catalog;
@@ -109,6 +111,26 @@ TEST_CASE("window thresholds: gt N means at least N+1", "[catalog][window]") {
   CHECK(spec.timespan_ticks == 20LL * 60 * 10'000'000);
   REQUIRE(spec.group_by.size() == 1);
   CHECK(spec.group_by[0] == Field::subscription);
+}
+
+TEST_CASE("window thresholds beyond a billion, negative or missing are lint errors", "[catalog][window][lint]") {
+  for (const char* threshold : {R"("gte": 1e308)", R"("gt": 1e308)", R"("gte": 1000000001)", R"("gt": 1000000000)",
+                                R"("gte": 0)", R"("gt": -1)", R"("count_gte": 3)"}) {
+    INFO(threshold);
+    std::string w = kMinimal;
+    w.insert(w.rfind('}'), std::string(R"(, "window": {"group_by": ["subscription"], "count": "operations", "timespan": "20m", )") +
+                               threshold + "}");
+    Catalog c;
+    std::vector<LintError> errors;
+    CHECK_FALSE(c.add_from_text("w", w, &errors));
+    CHECK(std::any_of(errors.begin(), errors.end(), [](const LintError& e) { return e.field == "window"; }));
+  }
+  std::string w = kMinimal;
+  w.insert(w.rfind('}'), R"(, "window": {"group_by": ["subscription"], "count": "operations", "timespan": "20m", "gte": 1000000000})");
+  Catalog c;
+  std::vector<LintError> errors;
+  REQUIRE(c.add_from_text("w", w, &errors));
+  CHECK(c.rules()[0].window.threshold == 1'000'000'000);
 }
 
 TEST_CASE("durations parse with s, m, h, d and w units", "[catalog]") {
