@@ -1,7 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <functional>
-
 #include "record/record.h"
 #include "test_support.h"
 
@@ -204,13 +202,8 @@ TEST_CASE("resource ids split into their parts whatever their case", "[record]")
 namespace {
 // Caller and app id of every event of `text`, read eagerly, or lazily and then completed.
 std::vector<std::pair<std::string, std::string>> identities(std::string_view text, bool lazy) {
-  input::Buffer b;
-  std::string err;
-  input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
-  record::Reader reader;
-  reader.set_lazy(lazy);
   std::vector<std::pair<std::string, std::string>> out;
-  reader.read(b.text(), [&](const record::EventView& ev) {
+  test::read_events(text, lazy, [&](const record::EventView& ev) {
     CHECK(ev.pending == lazy);
     record::EventView full = ev;
     ev.source->complete(&full);
@@ -244,13 +237,8 @@ TEST_CASE("a lazy reader leaves the claims for later and completing gives what a
 }
 
 TEST_CASE("a lazy reader still delivers a caller written at the top level", "[record][lazy]") {
-  input::Buffer b;
-  std::string err;
-  input::buffer_from_bytes("[\n" + std::string(kCliEvent) + "\n]", input::OpenOptions{}, &b, &err);
-  record::Reader reader;
-  reader.set_lazy(true);
   int n = 0;
-  reader.read(b.text(), [&](const record::EventView& ev) {
+  test::read_events("[\n" + std::string(kCliEvent) + "\n]", true, [&](const record::EventView& ev) {
     ++n;
     CHECK(ev.caller == "bob@contoso.com");
     record::EventView full = ev;
@@ -263,13 +251,8 @@ TEST_CASE("a lazy reader still delivers a caller written at the top level", "[re
 TEST_CASE("a lazy reader leaves the resource id's parts for later and completing gives an eager read's",
           "[record][lazy]") {
   auto parts = [](std::string_view text, bool lazy) {
-    input::Buffer b;
-    std::string err;
-    input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
-    record::Reader reader;
-    reader.set_lazy(lazy);
     std::vector<std::string> out;
-    reader.read(b.text(), [&](const record::EventView& ev) {
+    test::read_events(text, lazy, [&](const record::EventView& ev) {
       if (lazy) CHECK(ev.resource_name.empty());  // not split yet
       record::EventView full = ev;
       ev.source->complete(&full);
@@ -344,16 +327,6 @@ TEST_CASE("Log Analytics rows written as JSON objects take the operation from Op
 }
 
 namespace {
-// Reads `text` with a lazy reader; `look` sees each event as delivered.
-record::ReadResult read_lazily(std::string_view text, const std::function<void(const record::EventView&)>& look) {
-  input::Buffer b;
-  std::string err;
-  input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
-  record::Reader reader;
-  reader.set_lazy(true);
-  return reader.read(b.text(), look);
-}
-
 // kStorageLine with `from` replaced by `to` (the first occurrence, which must exist).
 std::string storage_line_with(std::string_view from, std::string_view to) {
   std::string s(kStorageLine);
@@ -369,7 +342,7 @@ TEST_CASE("a storage record is read up to the fields every event needs, and comp
   REQUIRE(eager.events.size() == 1);
   const test::OwnedEvent& want = eager.events[0];
   int n = 0;
-  read_lazily(std::string(kStorageLine) + "\n", [&](const record::EventView& ev) {
+  test::read_events(std::string(kStorageLine) + "\n", true, [&](const record::EventView& ev) {
     ++n;
     // Time, operation, category and status come before the rest in storage exports.
     CHECK(ev.pending);
@@ -417,14 +390,7 @@ TEST_CASE("a storage record broken after the fields every event needs is still r
   for (bool lazy : {false, true}) {
     INFO(lazy);
     int events = 0;
-    record::ReadResult r;
-    if (lazy) {
-      r = read_lazily(text, [&](const record::EventView&) { ++events; });
-    } else {
-      const auto eager = read_text(text);
-      r = eager.result;
-      events = static_cast<int>(eager.events.size());
-    }
+    const record::ReadResult r = test::read_events(text, lazy, [&](const record::EventView&) { ++events; });
     CHECK(events == 1);
     CHECK(r.records == 5);
     CHECK(r.skipped == 4);
@@ -445,7 +411,7 @@ TEST_CASE("a storage field written again after the fields every event needs wins
   CHECK(eager.events[0].operation == "MICROSOFT.COMPUTE/DISKS/DELETE");
   CHECK(eager.events[0].event_id == "ed-9");
   int n = 0;
-  read_lazily(text + "\n", [&](const record::EventView& ev) {
+  test::read_events(text + "\n", true, [&](const record::EventView& ev) {
     ++n;
     CHECK(ev.operation == "MICROSOFT.COMPUTE/DISKS/DELETE");
     CHECK(ev.event_id == "ed-9");
@@ -467,7 +433,7 @@ TEST_CASE("a storage value broken after the fields every event needs leaves the 
   CHECK(e.correlation_id.empty());
   CHECK(e.caller.empty());  // the claims come after it
   int n = 0;
-  read_lazily(text, [&](const record::EventView& ev) {
+  test::read_events(text, true, [&](const record::EventView& ev) {
     ++n;
     record::EventView full = ev;
     ev.source->complete(&full);

@@ -80,6 +80,28 @@ inline std::string storage_line(std::string_view time, std::string_view op, std:
   return s;
 }
 
+/// Decodes `bytes` as the input layer does and reads them with `reader`, calling `on_event`
+/// for each event as delivered. Bytes that cannot be decoded give a fatal result.
+inline record::ReadResult read_events(record::Reader& reader, std::string_view bytes,
+                                      const record::EventCallback& on_event) {
+  input::Buffer b;
+  std::string err;
+  if (!input::buffer_from_bytes(bytes, input::OpenOptions{}, &b, &err)) {
+    record::ReadResult failed;
+    failed.fatal = true;
+    failed.detail = err;
+    return failed;
+  }
+  return reader.read(b.text(), on_event);
+}
+
+/// read_events() with a reader of its own, lazy (record::Reader::set_lazy) or not.
+inline record::ReadResult read_events(std::string_view bytes, bool lazy, const record::EventCallback& on_event) {
+  record::Reader reader;
+  reader.set_lazy(lazy);
+  return read_events(reader, bytes, on_event);
+}
+
 /// Feeds `engine` every input text in turn (named input0, input1, ..., index 0, 1, ...).
 /// The reader leaves the claims for the engine to complete, as `azdetect scan` does.
 inline void feed(engine::Engine& engine, const std::vector<std::string>& inputs, int first_name = 0,
@@ -88,12 +110,9 @@ inline void feed(engine::Engine& engine, const std::vector<std::string>& inputs,
   reader.set_lazy(lazy);
   int n = first_name;
   for (const std::string& text : inputs) {
-    input::Buffer b;
-    std::string err;
-    input::buffer_from_bytes(text, input::OpenOptions{}, &b, &err);
     engine.begin_input("input" + std::to_string(n), static_cast<std::size_t>(n));
     ++n;
-    reader.read(b.text(), [&](const record::EventView& ev) { engine.on_event(ev); });
+    read_events(reader, text, [&](const record::EventView& ev) { engine.on_event(ev); });
   }
 }
 
